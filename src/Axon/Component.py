@@ -1,0 +1,261 @@
+"""Components: microprocesses with named inboxes and outboxes.
+
+Example Usage
+-------------
+A component declares its boxes and writes ``main`` as a generator that takes
+messages from inboxes and sends messages out of outboxes::
+
+    from Axon.Component import component
+    from Axon.Ipc import producerFinished, shutdownMicroprocess
+
+    class Doubler(component):
+        Inboxes = {"inbox": "numbers", "control": "shutdown signalling"}
+        Outboxes = {"outbox": "doubled numbers", "signal": "shutdown signalling"}
+
+        def main(self):
+            while True:
+                for number in self.Inbox("inbox"):
+                    self.send(number * 2, "outbox")
+                if self.dataReady("control"):
+                    message = self.recv("control")
+                    if isinstance(message, (producerFinished, shutdownMicroprocess)):
+                        self.send(message, "signal")
+                        return
+                if not self.anyReady():
+                    self.pause()
+                yield 1
+
+Parents wire components together with :meth:`component.link`; most programs
+let :class:`Kamaelia.Chassis.Pipeline.Pipeline` or ``Graphline`` do it.
+
+How does it work?
+-----------------
+``Inboxes`` and ``Outboxes`` are class attributes: a dict of box name ->
+one-line description (or just a list of names). The defaults are inboxes
+``inbox`` and ``control`` and outboxes ``outbox`` and ``signal``.
+
+Keyword arguments to the constructor become instance attributes, which is how
+class attributes serve as overridable defaults: with
+``class Button(component): caption = "Press"``, ``Button(caption="Next")``
+overrides the caption for one instance. Subclasses must call
+``super().__init__(**argd)``.
+
+Messaging:
+
+* ``send(message, boxname="outbox")`` appends the message to wherever the
+  outbox leads (the final inbox of a chain of links) and wakes its owner. Sent
+  to an unlinked outbox, it waits there until the outbox is linked. Into a
+  full size-limited inbox it raises ``noSpaceInBox``.
+* ``recv(boxname="inbox")`` takes the oldest message (``IndexError`` if none);
+  ``dataReady(boxname)`` is the number waiting; ``anyReady()`` is true if any
+  inbox has something; ``Inbox(boxname)`` iterates over (and drains) a box.
+
+Children: ``addChildren`` records child components; the parent is woken when
+a child ends, so a parent can ``pause()`` until something happens.
+``removeChild`` undoes the links this component made to or from the child.
+
+Old-style components that define ``initialiseComponent()``, ``mainBody()``
+(return a false value to stop) and ``closeDownComponent()`` instead of
+``main`` still run: the default ``main`` calls them.
+
+What it does not do: a component does not read its own inboxes for you, and
+it does not stop itself on a shutdown message; each component's ``main``
+decides how it answers ``producerFinished`` and ``shutdownMicroprocess``.
+"""
+
+from __future__ import annotations
+
+from threading import get_ident
+from typing import Any, Iterator
+
+from Axon.Box import noSuchBox, postbox
+from Axon.Linkage import linkage
+from Axon.Microprocess import microprocess
+from Axon.Postoffice import postoffice
+
+__all__ = ["component"]
+
+
+class component(microprocess):
+    """component(**argd) -> new component; keyword arguments become attributes"""
+
+    Inboxes: Any = {
+        "inbox": "Default inbox for bulk data. Used in a pipeline much like stdin",
+        "control": "Secondary inbox often used for signals. The closest analogy is unix signals",
+    }
+    Outboxes: Any = {
+        "outbox": "Default data out outbox, used in a pipeline much like stdout",
+        "signal": "The default signal based outbox - kinda like stderr, but more for "
+                  "sending signal type signals",
+    }
+    Usescomponents: list[Any] = []
+
+    def __init__(self, *args: Any, **argd: Any) -> None:
+        super().__init__()
+        # setattr, not self.__dict__.update: touching __dict__ makes Python
+        # 3.11+ give up its fast inline attribute storage for this object.
+        for name, value in argd.items():
+            setattr(self, name, value)
+        self.children: list[component] = []
+        self.inboxes: dict[str, postbox] = {name: postbox(self, name, True)
+                                            for name in self.Inboxes}
+        self.outboxes: dict[str, postbox] = {name: postbox(self, name, False)
+                                             for name in self.Outboxes}
+        self._callOnCloseDown: list[Any] = []
+        self.postoffice = postoffice(self.name)
+
+    # ------------------------------------------------------------ messaging
+    # These four methods are the message-passing hot path: keep them short.
+    # try/except costs nothing in Python 3.11+ until something is raised.
+    def send(self, message: Any, boxname: str = "outbox") -> None:
+        """Send ``message`` out of outbox ``boxname``."""
+        try:
+            sink = self.outboxes[boxname].sink
+            sink.q.append(message)
+        except AttributeError:          # storage not made yet: the box's slow path
+            sink._store(message)
+        except KeyError:
+            raise noSuchBox(self, boxname, False) from None
+        wakes = sink.wakes
+        if wakes.paused:
+            wakes.wake()
+
+    def recv(self, boxname: str = "inbox") -> Any:
+        """Take the oldest message from inbox ``boxname`` (IndexError if empty)."""
+        try:
+            return self.inboxes[boxname].q.popleft()
+        except (IndexError, AttributeError):
+            raise IndexError(f"{self.name}: inbox {boxname!r} is empty") from None
+        except KeyError:
+            raise noSuchBox(self, boxname, True) from None
+
+    def dataReady(self, boxname: str = "inbox") -> int:
+        """Number of messages waiting in inbox ``boxname`` (so: truthy if any)."""
+        try:
+            return len(self.inboxes[boxname].q)
+        except KeyError:
+            raise noSuchBox(self, boxname, True) from None
+
+    def anyReady(self) -> bool:
+        """True if any inbox has a message waiting."""
+        for box in self.inboxes.values():
+            if box.q:
+                return True
+        return False
+
+    def Inbox(self, boxname: str = "inbox") -> Iterator[Any]:
+        """Iterate over the messages waiting in inbox ``boxname``, taking each."""
+        try:
+            box = self.inboxes[boxname]
+        except KeyError:
+            raise noSuchBox(self, boxname, True) from None
+        while box.q:
+            yield box.q.popleft()
+
+    def setInboxSize(self, boxname: str, size: int | None) -> None:
+        """Limit inbox ``boxname`` to ``size`` waiting messages (None: no limit)."""
+        try:
+            box = self.inboxes[boxname]
+        except KeyError:
+            raise noSuchBox(self, boxname, True) from None
+        box.setSize(size)
+
+    def _deliver(self, message: Any, boxname: str = "inbox") -> None:
+        """Put ``message`` into inbox ``boxname`` as if it had been sent there.
+
+        Safe to call from another thread than the scheduler's.
+        """
+        try:
+            box = self.inboxes[boxname]
+        except KeyError:
+            raise noSuchBox(self, boxname, True) from None
+        scheduler = self.scheduler
+        if scheduler is not None and scheduler._loopThread not in (None, get_ident()):
+            scheduler.callFromThread(box.append, message)
+        else:
+            box.append(message)
+
+    def _collect(self, boxname: str = "outbox") -> Any:
+        """Take the oldest message waiting in (unlinked) outbox ``boxname``."""
+        try:
+            box = self.outboxes[boxname]
+        except KeyError:
+            raise noSuchBox(self, boxname, False) from None
+        return box.pop(0)
+
+    # --------------------------------------------------------------- wiring
+    def link(self, source: tuple[Any, str], sink: tuple[Any, str], *optionalargs: Any,
+             **kwoptionalargs: Any) -> linkage:
+        """Link ``(component, box)`` to ``(component, box)``; return the linkage.
+
+        ``passthrough=0`` (default) links an outbox to an inbox;
+        ``passthrough=1`` a parent's inbox to a child's inbox;
+        ``passthrough=2`` a child's outbox to a parent's outbox.
+        """
+        return self.postoffice.link(source, sink, *optionalargs, **kwoptionalargs)
+
+    def unlink(self, thecomponent: Any = None, thelinkage: linkage | None = None) -> None:
+        """Undo a linkage this component made, or all of those involving a component."""
+        return self.postoffice.unlink(thecomponent, thelinkage)
+
+    def addChildren(self, *children: "component") -> None:
+        """Record ``children`` as this component's children; it is woken when one ends."""
+        for child in children:
+            if child not in self.children:
+                self.children.append(child)
+                child._callOnCloseDown.append(self.unpause)
+
+    def removeChild(self, child: "component") -> None:
+        """Forget ``child`` and undo the linkages this component made involving it."""
+        self.postoffice.unlink(thecomponent=child)
+        try:
+            self.children.remove(child)
+        except ValueError:
+            return
+        try:
+            child._callOnCloseDown.remove(self.unpause)
+        except ValueError:
+            pass
+
+    def childComponents(self) -> list["component"]:
+        """A copy of the list of children."""
+        return self.children[:]
+
+    # ------------------------------------------------------------ lifecycle
+    def main(self) -> Iterator[Any]:
+        """Default body: runs the old-style initialiseComponent/mainBody/closeDownComponent."""
+        result = self.initialiseComponent()
+        if not result:
+            result = 1
+        yield result
+        while result:
+            result = self.mainBody()
+            if result:
+                yield result
+        yield self.closeDownComponent()
+
+    def initialiseComponent(self) -> Any:
+        """Old-style hook: called once before ``mainBody``."""
+        return 0
+
+    def mainBody(self) -> Any:
+        """Old-style hook: called repeatedly; return a false value to stop."""
+        return 0
+
+    def closeDownComponent(self) -> Any:
+        """Old-style hook: called once after ``mainBody`` returned false."""
+        return 0
+
+    def _closeDownMicroprocess(self) -> Any:
+        """Wake everyone waiting for this component to end (its parent)."""
+        for callback in self._callOnCloseDown:
+            callback()
+        return None
+
+    def __str__(self) -> str:
+        def describe(boxes: dict[str, postbox]) -> str:
+            return ", ".join(f"{name}[{len(box)}]" + ("" if box.sink is box
+                             else f"->{box.sink.describe()}") for name, box in boxes.items())
+        return (f"Component {self.name} [ inboxes: {describe(self.inboxes)} "
+                f"outboxes: {describe(self.outboxes)} ]")
+

@@ -1,0 +1,480 @@
+"""The scheduler: steps runnable microprocesses, sleeps when none are.
+
+Example Usage
+-------------
+There is one default scheduler, ``scheduler.run``. Activating a component
+hands it to that scheduler; ``runThreads()`` runs until nothing is left::
+
+    from Axon.Scheduler import scheduler
+    from Axon.Component import component
+
+    class Hello(component):
+        def main(self):
+            print("hello")
+            yield 1
+
+    Hello().activate()
+    scheduler.run.runThreads()
+
+``component.run()`` is shorthand for the last two lines.
+
+How does it work?
+-----------------
+The scheduler keeps a *run queue* holding only the runnable microprocesses.
+Each round it steps every microprocess in the queue once; those that did not
+pause go into the next round's queue. A paused microprocess is in no queue at
+all, so thousands of idle components cost nothing per round. Waking one
+(a message arriving in its inbox, ``unpause()``, a timer) puts it back.
+
+When the run queue is empty the scheduler *blocks* in a ``selectors`` wait
+until one of these happens:
+
+* a file descriptor registered with :meth:`addReader` / :meth:`addWriter`
+  becomes ready (the network layer registers its sockets here);
+* the earliest timer set with :meth:`callLater` / ``pause(timeout)`` is due;
+* another thread wakes a microprocess (``unpause()``, a threaded component
+  sending a message), or calls :meth:`callFromThread`.
+
+There is no polling loop and no ``sleep``: an idle system uses no CPU.
+
+Everything that changes scheduling state from another thread goes through a
+thread-safe queue of callbacks drained by the scheduler's own thread, so the
+hot path (``send`` waking a paused receiver) needs no locks.
+
+Failures
+--------
+An exception escaping a microprocess's ``main`` is logged (logger
+``Axon.Scheduler``) with the microprocess's name and traceback; the
+microprocess is then closed down exactly as if it had finished, so its parent
+is woken, and the rest of the system keeps running. Set
+``scheduler.reraiseExceptions = True`` (tests do) to have the exception
+propagate out of ``runThreads()`` instead, after the close-down.
+
+``KeyboardInterrupt`` during ``runThreads()`` stops every microprocess
+(threaded components are told to stop and are joined) and is then re-raised,
+so Ctrl-C ends a program with the usual status.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import os
+import selectors
+import time
+from collections import deque
+from threading import get_ident
+from typing import Any, Callable, Iterator
+
+from Axon.Ipc import shutdownMicroprocess
+from Axon.Microprocess import RunState, microprocess, _INSTRUCTIONS
+
+__all__ = ["scheduler", "TimerHandle"]
+
+log = logging.getLogger("Axon.Scheduler")
+
+_monotonic = time.monotonic
+
+
+class TimerHandle:
+    """What :meth:`scheduler.callLater` returns; ``cancel()`` it to drop the call."""
+
+    __slots__ = ("when", "callback", "args", "cancelled")
+
+    def __init__(self, when: float, callback: Callable[..., Any], args: tuple[Any, ...]):
+        self.when = when
+        self.callback = callback
+        self.args = args
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        """Prevent the call from happening (cancelling twice is harmless)."""
+        self.cancelled = True
+        self.callback = None   # type: ignore[assignment]   # free what it refers to
+        self.args = ()
+
+    def __repr__(self) -> str:
+        state = "cancelled" if self.cancelled else f"due at {self.when:.6f}"
+        return f"<TimerHandle {state}>"
+
+
+class scheduler(microprocess):
+    """scheduler(**argd) -> new scheduler, which becomes ``scheduler.run``
+
+    The most recently made scheduler is the default one used by
+    ``activate()``.
+    """
+
+    #: The default scheduler.
+    run: "scheduler" = None  # type: ignore[assignment]
+    #: Re-raise exceptions escaping microprocesses instead of logging them.
+    reraiseExceptions: bool = False
+    _immortal: bool = False
+
+    def __init__(self, **argd: Any) -> None:
+        super().__init__(**argd)
+        scheduler.run = self
+        self._runqueue: list[RunState] = []     # states of runnable microprocesses
+        self._threads: dict[microprocess, None] = {}
+        self._foreign: deque[Callable[[], Any]] = deque()   # callbacks from other threads
+        self._timers: list[tuple[float, int, TimerHandle]] = []
+        self._timerSeq = itertools.count()
+        self._selector: selectors.BaseSelector | None = None
+        self._watched = 0                 # file objects registered by users
+        self._wakePipe: tuple[int, int] | None = None
+        self._blocking = False            # True while waiting in select()
+        self._loopThread: int | None = None
+        self._lastPoll = 0.0
+        self.time = _monotonic()
+
+    # ------------------------------------------------------------ threads
+    def _addThread(self, mprocess: microprocess) -> None:
+        """Start scheduling an activated microprocess."""
+        if mprocess._runstate.step is None:   # not activated: activate onto this scheduler
+            mprocess.activate(Scheduler=self)
+            return
+        self._threads[mprocess] = None
+        self.wakeThread(mprocess, canActivate=True)
+
+    def wakeThread(self, mprocess: microprocess, canActivate: bool = False) -> None:
+        """Make ``mprocess`` runnable. Safe to call from any thread.
+
+        A microprocess this scheduler does not know is only woken if
+        ``canActivate`` is true. Waking a stopped microprocess does nothing.
+        """
+        if not canActivate and mprocess not in self._threads:
+            return
+        if self._loopThread is None or self._loopThread == get_ident():
+            mprocess._runstate.wake()
+        else:
+            self._foreign.append(mprocess._runstate.wake)
+            if self._blocking:
+                self._interruptWait()
+
+    def pauseThread(self, mprocess: microprocess) -> None:
+        """Stop scheduling ``mprocess`` until it is woken."""
+        if mprocess in self._threads and not mprocess._runstate.stopped:
+            mprocess._runstate.paused = True
+
+    def isThreadPaused(self, mprocess: microprocess) -> bool:
+        """True if ``mprocess`` is known to this scheduler and paused."""
+        return mprocess in self._threads and mprocess._runstate.paused
+
+    def listAllThreads(self) -> list[microprocess]:
+        """Every microprocess activated on this scheduler that has not ended."""
+        return list(self._threads)
+
+    def _stopRequested(self, mprocess: microprocess) -> None:
+        # Called by microprocess.stop(): close it down at the end of this round.
+        if mprocess in self._threads:
+            self._foreign.append(lambda: self._retire(mprocess))
+            if self._blocking:
+                self._interruptWait()
+
+    def callFromThread(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Run ``callback(*args)`` soon, in the scheduler's thread. Thread-safe."""
+        self._foreign.append(lambda: callback(*args))
+        if self._blocking:
+            self._interruptWait()
+
+    # ------------------------------------------------------------- timers
+    def callLater(self, delay: float, callback: Callable[..., Any], *args: Any) -> TimerHandle:
+        """Call ``callback(*args)`` in the scheduler's thread after ``delay`` seconds."""
+        return self.callAt(_monotonic() + delay, callback, *args)
+
+    def callAt(self, when: float, callback: Callable[..., Any], *args: Any) -> TimerHandle:
+        """Call ``callback(*args)`` once ``time.monotonic()`` reaches ``when``."""
+        handle = TimerHandle(when, callback, args)
+        entry = (when, next(self._timerSeq), handle)
+        if self._loopThread is None or self._loopThread == get_ident():
+            heapq.heappush(self._timers, entry)
+        else:
+            self.callFromThread(heapq.heappush, self._timers, entry)
+        return handle
+
+    def _runDueTimers(self, now: float) -> None:
+        timers = self._timers
+        while timers and timers[0][0] <= now:
+            handle = heapq.heappop(timers)[2]
+            if not handle.cancelled:
+                callback, args = handle.callback, handle.args
+                handle.cancel()
+                self._guarded(callback, args)
+
+    # ----------------------------------------------------------------- I/O
+    def addReader(self, fileobj: Any, callback: Callable[[], Any]) -> None:
+        """Call ``callback()`` whenever ``fileobj`` is readable (scheduler thread only)."""
+        self._watch(fileobj, 0, callback)
+
+    def addWriter(self, fileobj: Any, callback: Callable[[], Any]) -> None:
+        """Call ``callback()`` whenever ``fileobj`` is writable (scheduler thread only)."""
+        self._watch(fileobj, 1, callback)
+
+    def removeReader(self, fileobj: Any) -> None:
+        """Stop watching ``fileobj`` for readability (no error if not watched)."""
+        self._watch(fileobj, 0, None)
+
+    def removeWriter(self, fileobj: Any) -> None:
+        """Stop watching ``fileobj`` for writability (no error if not watched)."""
+        self._watch(fileobj, 1, None)
+
+    def _watch(self, fileobj: Any, slot: int, callback: Callable[[], Any] | None) -> None:
+        selector = self._ensureSelector()
+        try:
+            key = selector.get_key(fileobj)
+        except KeyError:
+            if callback is None:
+                return
+            callbacks = [None, None]
+            callbacks[slot] = callback
+            selector.register(fileobj, _EVENTS[slot], callbacks)
+            self._watched += 1
+            return
+        callbacks = key.data
+        callbacks[slot] = callback
+        events = (selectors.EVENT_READ if callbacks[0] else 0) | \
+                 (selectors.EVENT_WRITE if callbacks[1] else 0)
+        if events:
+            selector.modify(fileobj, events, callbacks)
+        else:
+            selector.unregister(fileobj)
+            self._watched -= 1
+
+    def _ensureSelector(self) -> selectors.BaseSelector:
+        if self._selector is None:
+            self._selector = selectors.DefaultSelector()
+        return self._selector
+
+    def _ensureWakePipe(self) -> None:
+        if self._wakePipe is None:
+            r, w = os.pipe()
+            os.set_blocking(r, False)
+            os.set_blocking(w, False)
+            self._wakePipe = (r, w)
+            self._ensureSelector().register(r, selectors.EVENT_READ, None)
+
+    def _interruptWait(self) -> None:
+        pipe = self._wakePipe
+        if pipe is not None:
+            try:
+                os.write(pipe[1], b"\0")
+            except (BlockingIOError, OSError):
+                pass       # pipe full (already signalled) or closed (loop ended)
+
+    def _wait(self, timeout: float | None) -> None:
+        """Wait for I/O, a timer or a wake-up from another thread."""
+        if timeout is None or timeout > 0:
+            self._ensureWakePipe()
+            self._blocking = True
+            if self._foreign:        # arrived before we set _blocking
+                timeout = 0
+        selector = self._selector
+        try:
+            if selector is None:
+                return
+            events = selector.select(timeout)
+        finally:
+            self._blocking = False
+        for key, mask in events:
+            callbacks = key.data
+            if callbacks is None:            # the wake pipe
+                try:
+                    while os.read(key.fd, 4096):
+                        pass
+                except (BlockingIOError, OSError):
+                    pass
+                continue
+            if mask & selectors.EVENT_READ and callbacks[0] is not None:
+                self._guarded(callbacks[0], ())
+            if mask & selectors.EVENT_WRITE and callbacks[1] is not None:
+                self._guarded(callbacks[1], ())
+
+    def _closeWakePipe(self) -> None:
+        pipe = self._wakePipe
+        if pipe is not None:
+            self._wakePipe = None
+            if self._selector is not None:
+                self._selector.unregister(pipe[0])
+            os.close(pipe[0])
+            os.close(pipe[1])
+        if self._selector is not None and self._watched == 0:
+            self._selector.close()
+            self._selector = None
+
+    # -------------------------------------------------------------- running
+    def main(self, slowmo: float = 0, canblock: bool = False) -> Iterator[int]:
+        """The scheduler loop, as a generator: each ``next()`` runs one round.
+
+        It ends when no microprocesses are left (unless immortalised). With
+        ``canblock`` true it blocks while everything is paused; otherwise a
+        round with nothing to run just returns control.
+        """
+        self._loopThread = get_ident()
+        try:
+            while True:
+                if slowmo:
+                    time.sleep(slowmo)   # deliberate: slow-motion debugging
+                runqueue = self._runqueue
+                if runqueue:
+                    self._runqueue = nextqueue = []
+                    requeue = nextqueue.append
+                    instructions = _INSTRUCTIONS
+                    for state in runqueue:
+                        if state.paused:
+                            state.queued = False
+                            continue
+                        try:
+                            result = state.step()
+                            if result.__class__ in instructions:
+                                state.microprocess._obey(result)
+                        except StopIteration:
+                            if state.callStack:      # a WaitComplete finished
+                                state.step = state.callStack.pop()
+                                requeue(state)
+                            else:
+                                self._retire(state.microprocess)
+                            continue
+                        except Exception as exc:
+                            self._fault(state.microprocess, exc)
+                            continue
+                        if state.paused:
+                            state.queued = False
+                        else:
+                            requeue(state)
+                foreign = self._foreign
+                while foreign:
+                    self._guarded(foreign.popleft(), ())
+                if self._timers or self._watched:
+                    self._serviceEvents(canblock)
+                if not self._runqueue and not foreign:
+                    if not self._threads and not self._immortal:
+                        return
+                    if canblock:
+                        self._blockUntilWoken()
+                yield 1
+        finally:
+            self._loopThread = None
+            self._closeWakePipe()
+
+    def _serviceEvents(self, canblock: bool) -> None:
+        """Fire due timers and, at most every millisecond while busy, poll I/O."""
+        now = _monotonic()
+        if self._timers and self._timers[0][0] <= now:
+            self._runDueTimers(now)
+        if self._watched and self._runqueue and now - self._lastPoll > 0.001:
+            self._lastPoll = now
+            self._wait(0)
+
+    def _blockUntilWoken(self) -> None:
+        timers = self._timers
+        while timers and timers[0][2].cancelled:
+            heapq.heappop(timers)
+        timeout = max(0.0, timers[0][0] - _monotonic()) if timers else None
+        self._wait(timeout)
+        self._lastPoll = now = _monotonic()
+        if timers and timers[0][0] <= now:
+            self._runDueTimers(now)
+
+    def runThreads(self, slowmo: float = 0) -> None:
+        """Run until no microprocesses are left, blocking while all are paused.
+
+        On ``KeyboardInterrupt`` every microprocess is stopped and closed
+        down, then the interrupt is re-raised.
+        """
+        try:
+            for _ in self.main(slowmo, canblock=True):
+                pass
+        except KeyboardInterrupt:
+            log.info("KeyboardInterrupt: stopping %d microprocesses", len(self._threads))
+            self._stopAll()
+            raise
+
+    def waitForOne(self) -> None:
+        """Block until at least one microprocess has been added (used by background)."""
+        self._loopThread = get_ident()
+        try:
+            while not self._threads:
+                foreign = self._foreign
+                while foreign:
+                    self._guarded(foreign.popleft(), ())
+                if not self._threads:
+                    self._wait(None)
+        finally:
+            self._loopThread = None
+
+    def stop(self) -> None:
+        """Stop and close down every microprocess; the loop then ends.
+
+        Safe to call from any thread.
+        """
+        if self._loopThread is None or self._loopThread == get_ident():
+            self._stopAll()
+        else:
+            self.callFromThread(self._stopAll)
+
+    def _stopAll(self) -> None:
+        for mprocess in list(self._threads):
+            self._retire(mprocess)
+        self._runqueue = []
+
+    @classmethod
+    def immortalise(cls) -> None:
+        """Keep the loop running (blocked) even when no microprocesses are left."""
+        cls._immortal = True
+
+    @classmethod
+    def mortalise(cls) -> None:
+        """Let the loop end once no microprocesses are left (the default)."""
+        cls._immortal = False
+        current = cls.run
+        if current is not None and current._blocking:
+            current._interruptWait()
+
+    # ------------------------------------------------------------- endings
+    def _retire(self, mprocess: microprocess) -> None:
+        """Close down a microprocess that ended or was told to stop."""
+        if mprocess not in self._threads:
+            return              # already retired
+        del self._threads[mprocess]
+        mprocess._runstate.queued = False
+        try:
+            mprocess.stop()
+            knockon = mprocess._closeDownMicroprocess()
+        except Exception as exc:
+            self._report(mprocess, exc, "while closing down")
+            return
+        if isinstance(knockon, shutdownMicroprocess):
+            for other in knockon.microprocesses():
+                if other is not self and other in self._threads:
+                    other.stop()
+
+    def _fault(self, mprocess: microprocess, exc: BaseException) -> None:
+        self._retire(mprocess)
+        self._report(mprocess, exc, "in main()")
+
+    def _report(self, mprocess: microprocess, exc: BaseException, where: str) -> None:
+        if self.reraiseExceptions:
+            raise exc
+        log.error("%s raised %s %s; it has been closed down and the system "
+                  "carries on", mprocess.name, type(exc).__name__, where, exc_info=exc)
+
+    def _guarded(self, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        """Run a scheduler-side callback; its exceptions follow the usual policy."""
+        try:
+            callback(*args)
+        except Exception as exc:
+            if self.reraiseExceptions:
+                raise
+            log.error("callback %r raised %s; the system carries on", callback,
+                      type(exc).__name__, exc_info=exc)
+
+    def __str__(self) -> str:
+        return (f"Scheduler {self.name}: {len(self._threads)} microprocesses, "
+                f"{len(self._runqueue)} runnable")
+
+
+_EVENTS = (selectors.EVENT_READ, selectors.EVENT_WRITE)
+
+microprocess.setSchedulerClass(scheduler)
+scheduler.run = scheduler()

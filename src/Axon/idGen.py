@@ -1,0 +1,77 @@
+"""Process-wide unique ids for microprocesses and components.
+
+Example Usage
+-------------
+
+::
+
+    from Axon.idGen import numId, strId, tupleId
+
+    numId()                 # -> 42  (a fresh positive int)
+    strId(echoer)           # -> "Kamaelia.Util.Console.ConsoleEchoer_43"
+    tupleId(echoer)         # -> (44, "Kamaelia.Util.Console.ConsoleEchoer_44")
+
+How does it work?
+-----------------
+
+One counter is shared by every ``idGen`` instance in the process: the class
+attribute ``idGen.lowestAllocatedId`` holds the last id handed out (``0``
+before the first). ``nextId()`` increments it under a lock, so ids are
+unique, positive and increasing even when several threads create components
+at once.
+
+A string id is the module and class name of the thing it names followed by
+``_`` and the number, e.g. ``Kamaelia.Util.Console.ConsoleEchoer_7``; this is
+what ``microprocess.name`` looks like. (Kamaelia 1.14 added a trailing ``_``;
+we do not.)
+
+The module-level functions ``newId`` (same as ``strId``), ``strId``,
+``numId`` and ``tupleId`` are the bound methods of a shared ``idGen``.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+__all__ = ["idGen", "newId", "strId", "numId", "tupleId"]
+
+_lock = threading.Lock()
+
+
+class idGen:
+    """idGen() -> generator of process-wide unique ids (all instances share one counter)."""
+
+    lowestAllocatedId: int = 0
+
+    def nextId(self) -> int:
+        """Allocate and return the next id (thread-safe)."""
+        with _lock:
+            allocated = idGen.lowestAllocatedId + 1
+            idGen.lowestAllocatedId = allocated
+        return allocated
+
+    def idToString(self, thing: Any, aNumId: int) -> str:
+        """``"<module>.<ClassName>_<aNumId>"`` for the class of ``thing``."""
+        cls = thing.__class__
+        return f"{cls.__module__}.{cls.__name__}_{aNumId}"
+
+    def numId(self) -> int:
+        """A fresh numeric id."""
+        return self.nextId()
+
+    def strId(self, thing: Any) -> str:
+        """A fresh string id naming ``thing``'s class."""
+        return self.idToString(thing, self.nextId())
+
+    def tupleId(self, thing: Any) -> tuple[int, str]:
+        """A fresh id as ``(number, string)``, both using the same number."""
+        theId = self.nextId()
+        return theId, self.idToString(thing, theId)
+
+
+_shared = idGen()
+newId = _shared.strId
+strId = _shared.strId
+numId = _shared.numId
+tupleId = _shared.tupleId
