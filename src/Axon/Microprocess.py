@@ -232,9 +232,10 @@ class microprocess(AxonObject):
                 rs.callStack = []
             rs.callStack.append(rs.step)
             rs.step = inner.__next__
-        else:  # newComponent
+        else:  # newComponent: activate those not already running
             for child in instruction.components():
-                child.activate(Scheduler=self.scheduler)
+                if child._runstate.step is None:
+                    child.activate(Scheduler=self.scheduler)
 
     def stop(self) -> None:
         """Stop this microprocess; the scheduler closes it down soon after.

@@ -391,17 +391,18 @@ class scheduler(microprocess):
             raise
 
     def waitForOne(self) -> None:
-        """Block until at least one microprocess has been added (used by background)."""
+        """Block until at least one microprocess has been added (used by background).
+
+        The calling thread becomes the scheduler's thread, and should go on
+        to call :meth:`runThreads`.
+        """
         self._loopThread = get_ident()
-        try:
-            while not self._threads:
-                foreign = self._foreign
-                while foreign:
-                    self._guarded(foreign.popleft(), ())
-                if not self._threads:
-                    self._wait(None)
-        finally:
-            self._loopThread = None
+        while not self._threads:
+            foreign = self._foreign
+            while foreign:
+                self._guarded(foreign.popleft(), ())
+            if not self._threads:
+                self._wait(None)
 
     def stop(self) -> None:
         """Stop and close down every microprocess; the loop then ends.

@@ -1,0 +1,1 @@
+"""Applications built from Kamaelia components."""

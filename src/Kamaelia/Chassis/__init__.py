@@ -1,0 +1,1 @@
+"""Chassis: components that hold and wire other components (Pipeline, ...)."""

@@ -1,0 +1,1 @@
+"""Utility components: console I/O, data sources, transformers, ..."""
