@@ -181,8 +181,11 @@ class postbox:
             raise IndexError(f"{self.describe()} is empty")
         if index == 0:
             return q.popleft()
+        wasFull = self.size is not None and len(q) >= self.size
         item = q[index]
         del q[index]
+        if isinstance(q, _GuardedQueue):
+            self._taken(wasFull)
         return item
 
     def popleft(self) -> Any:

@@ -76,6 +76,13 @@ from Axon.Postoffice import postoffice
 __all__ = ["component"]
 
 
+def _drain(box: postbox) -> Iterator[Any]:
+    # Re-reads box.q each time: the storage object can be replaced while
+    # the caller handles a message (made on first use, or guarded by setSize).
+    while box.q:
+        yield box.q.popleft()
+
+
 class component(microprocess):
     """component(**argd) -> new component; keyword arguments become attributes"""
 
@@ -149,8 +156,7 @@ class component(microprocess):
             box = self.inboxes[boxname]
         except KeyError:
             raise noSuchBox(self, boxname, True) from None
-        while box.q:
-            yield box.q.popleft()
+        return _drain(box)
 
     def setInboxSize(self, boxname: str, size: int | None) -> None:
         """Limit inbox ``boxname`` to ``size`` waiting messages (None: no limit)."""

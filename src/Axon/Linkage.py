@@ -39,6 +39,11 @@ from Axon.Box import findBox
 __all__ = ["linkage"]
 
 
+def _checkPipewidth(pipewidth: Any) -> None:
+    if pipewidth is not None and (not isinstance(pipewidth, int) or pipewidth < 1):
+        raise ValueError(f"pipewidth must be a positive int or None, not {pipewidth!r}")
+
+
 class linkage:
     """linkage(source, sink, sourcebox="outbox", sinkbox="inbox", postoffice=None,
     passthrough=0, pipewidth=None, synchronous=None) -> new linkage record
@@ -51,6 +56,7 @@ class linkage:
                  pipewidth: int | None = None, synchronous: bool | None = None) -> None:
         if passthrough not in (0, 1, 2):
             raise ValueError(f"passthrough must be 0, 1 or 2, not {passthrough!r}")
+        _checkPipewidth(pipewidth)
         self.source = source
         self.sink = sink
         self.sourcebox = sourcebox
@@ -92,6 +98,7 @@ class linkage:
 
     def setSynchronous(self, pipewidth: int | None = None) -> None:
         """Limit the sink box to ``pipewidth`` waiting messages (default 1)."""
+        _checkPipewidth(pipewidth)
         if pipewidth is not None:
             self.pipewidth = pipewidth
         self.synchronous = True

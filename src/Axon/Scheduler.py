@@ -320,28 +320,35 @@ class scheduler(microprocess):
                     self._runqueue = nextqueue = []
                     requeue = nextqueue.append
                     instructions = _INSTRUCTIONS
-                    for state in runqueue:
-                        if state.paused:
-                            state.queued = False
-                            continue
-                        try:
-                            result = state.step()
-                            if result.__class__ in instructions:
-                                state.microprocess._obey(result)
-                        except StopIteration:
-                            if state.callStack:      # a WaitComplete finished
-                                state.step = state.callStack.pop()
-                                requeue(state)
+                    try:
+                        for state in runqueue:
+                            if state.paused:
+                                state.queued = False
+                                continue
+                            try:
+                                result = state.step()
+                                if result.__class__ in instructions:
+                                    state.microprocess._obey(result)
+                            except StopIteration:
+                                if state.callStack:      # a WaitComplete finished
+                                    state.step = state.callStack.pop()
+                                    requeue(state)
+                                else:
+                                    self._retire(state.microprocess)
+                                continue
+                            except Exception as exc:
+                                self._fault(state.microprocess, exc)
+                                continue
+                            if state.paused:
+                                state.queued = False
                             else:
-                                self._retire(state.microprocess)
-                            continue
-                        except Exception as exc:
-                            self._fault(state.microprocess, exc)
-                            continue
-                        if state.paused:
-                            state.queued = False
-                        else:
-                            requeue(state)
+                                requeue(state)
+                    except BaseException:
+                        # A re-raised failure or Ctrl-C leaves mid-round: keep
+                        # the rest of this round queued so nothing is stranded.
+                        rest = runqueue[_indexOf(runqueue, state) + 1:]
+                        self._runqueue.extend(rest)
+                        raise
                 foreign = self._foreign
                 while foreign:
                     self._guarded(foreign.popleft(), ())
@@ -429,8 +436,10 @@ class scheduler(microprocess):
         """Let the loop end once no microprocesses are left (the default)."""
         cls._immortal = False
         current = cls.run
-        if current is not None and current._blocking:
-            current._interruptWait()
+        if current is not None:
+            # Through the cross-thread queue, which the loop re-checks just
+            # before it sleeps, so a loop about to sleep cannot miss this.
+            current.callFromThread(_nothing)
 
     # ------------------------------------------------------------- endings
     def _retire(self, mprocess: microprocess) -> None:
@@ -476,6 +485,17 @@ class scheduler(microprocess):
 
 
 _EVENTS = (selectors.EVENT_READ, selectors.EVENT_WRITE)
+
+
+def _nothing() -> None:
+    """A callback that only wakes the loop."""
+
+
+def _indexOf(items: list[Any], item: Any) -> int:
+    for index, candidate in enumerate(items):
+        if candidate is item:
+            return index
+    return len(items)
 
 microprocess.setSchedulerClass(scheduler)
 scheduler.run = scheduler()

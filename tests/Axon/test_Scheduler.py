@@ -1,0 +1,619 @@
+"""Tests for Axon.Scheduler: rounds, pausing, stopping, failures, timers, I/O, threads."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from Axon.Component import component
+from Axon.Ipc import newComponent
+from Axon.Microprocess import microprocess
+from Axon.Scheduler import TimerHandle, scheduler
+
+RunRounds = Callable[[int], bool]
+
+
+class Recorder(microprocess):
+    """Yields 1 ``steps`` times, recording ``(label, i)`` in ``log`` at each step."""
+
+    def __init__(self, log: list[Any], steps: int = 3, label: str = "r") -> None:
+        super().__init__()
+        self.log = log
+        self.steps = steps
+        self.label = label
+
+    def main(self) -> Iterator[Any]:
+        for i in range(self.steps):
+            self.log.append((self.label, i))
+            yield 1
+
+
+class Forever(microprocess):
+    """Runs (or, with ``paused``, sleeps) until stopped; records its close-down."""
+
+    def __init__(self, closed: list[Any], paused: bool = False) -> None:
+        super().__init__()
+        self.closed = closed
+        self.sleeps = paused
+        self.asleep = threading.Event()     # set when it first pauses
+
+    def main(self) -> Iterator[Any]:
+        while True:
+            if self.sleeps:
+                self.asleep.set()
+                self.pause()
+            yield 1
+
+    def _closeDownMicroprocess(self) -> Any:
+        self.closed.append(self)
+        return None
+
+
+class Sleeper(microprocess):
+    """Pauses once; records in ``log`` when woken. ``asleep`` is set as it pauses."""
+
+    def __init__(self, log: list[str]) -> None:
+        super().__init__()
+        self.log = log
+        self.asleep = threading.Event()
+
+    def main(self) -> Iterator[Any]:
+        self.asleep.set()
+        self.pause()
+        yield 1
+        self.log.append("woken")
+
+
+class Boom(microprocess):
+    """Yields ``steps`` times, then raises ``error``."""
+
+    def __init__(self, error: BaseException, steps: int = 1) -> None:
+        super().__init__()
+        self.error = error
+        self.steps = steps
+        self.closedDown = False
+
+    def main(self) -> Iterator[Any]:
+        for _ in range(self.steps):
+            yield 1
+        raise self.error
+
+    def _closeDownMicroprocess(self) -> Any:
+        self.closedDown = True
+        return None
+
+
+def runThreads_meanwhile(sched: scheduler, asleep: threading.Event,
+                         action: Callable[[], Any]) -> None:
+    """Run ``sched.runThreads()`` here while another thread waits for
+    ``asleep`` (set by a microprocess as it pauses) and then calls ``action()``."""
+    def helper_body() -> None:
+        asleep.wait()
+        action()
+
+    helper = threading.Thread(target=helper_body)
+    helper.start()
+    try:
+        sched.runThreads()
+    finally:
+        asleep.set()          # never leave the helper waiting
+        helper.join()
+
+
+# ------------------------------------------------------------ the default one
+def test_new_scheduler_becomes_the_default(fresh_scheduler: scheduler) -> None:
+    assert scheduler.run is fresh_scheduler
+    made = scheduler()
+    assert scheduler.run is made
+    scheduler.run = fresh_scheduler
+
+
+def test_main_with_nothing_to_run_ends_at_once(fresh_scheduler: scheduler) -> None:
+    loop = fresh_scheduler.main()
+    with pytest.raises(StopIteration):
+        next(loop)
+
+
+def test_runThreads_with_nothing_to_run_returns(fresh_scheduler: scheduler) -> None:
+    fresh_scheduler.runThreads()
+    assert fresh_scheduler.listAllThreads() == []
+
+
+# ------------------------------------------------------------------- rounds
+def test_each_round_steps_every_runnable_microprocess_once(run_rounds: RunRounds) -> None:
+    log: list[Any] = []
+    Recorder(log, steps=3, label="a").activate()
+    Recorder(log, steps=3, label="b").activate()
+    run_rounds(1)
+    assert log == [("a", 0), ("b", 0)]
+    run_rounds(1)
+    assert log == [("a", 0), ("b", 0), ("a", 1), ("b", 1)]
+
+
+def test_main_ends_once_every_microprocess_has_ended(
+        fresh_scheduler: scheduler, run_rounds: RunRounds) -> None:
+    log: list[Any] = []
+    Recorder(log, steps=2, label="a").activate()
+    Recorder(log, steps=4, label="b").activate()
+    assert run_rounds(100) is True
+    assert len(log) == 6
+    assert fresh_scheduler.listAllThreads() == []
+
+
+def test_listAllThreads_lists_activated_microprocesses_until_they_end(
+        fresh_scheduler: scheduler, run_rounds: RunRounds) -> None:
+    a = Recorder([], steps=1).activate()
+    b = Recorder([], steps=3).activate()
+    assert set(fresh_scheduler.listAllThreads()) == {a, b}
+    run_rounds(2)
+    assert fresh_scheduler.listAllThreads() == [b]
+
+
+def test_addThread_activates_a_not_yet_activated_microprocess_on_itself(
+        fresh_scheduler: scheduler) -> None:
+    other = scheduler()
+    scheduler.run = fresh_scheduler
+    mp = Recorder([])
+    other._addThread(mp)
+    assert mp.scheduler is other
+    assert mp in other.listAllThreads()
+    other.stop()
+
+
+def test_wakeThread_ignores_a_microprocess_it_does_not_know(
+        fresh_scheduler: scheduler, run_rounds: RunRounds) -> None:
+    log: list[str] = []
+    mp = Sleeper(log).activate()
+    run_rounds(1)
+    other = scheduler()
+    scheduler.run = fresh_scheduler
+    other.wakeThread(mp)                      # not one of other's
+    assert fresh_scheduler.isThreadPaused(mp)
+    fresh_scheduler.wakeThread(mp)
+    assert not fresh_scheduler.isThreadPaused(mp)
+    run_rounds(2)
+    assert log == ["woken"]
+
+
+def test_pauseThread_stops_stepping_until_woken(
+        fresh_scheduler: scheduler, run_rounds: RunRounds) -> None:
+    log: list[Any] = []
+    mp = Recorder(log, steps=5).activate()
+    run_rounds(1)
+    fresh_scheduler.pauseThread(mp)
+    assert fresh_scheduler.isThreadPaused(mp)
+    run_rounds(3)
+    assert log == [("r", 0)]
+    fresh_scheduler.wakeThread(mp)
+    run_rounds(1)
+    assert log == [("r", 0), ("r", 1)]
+
+
+def test_isThreadPaused_is_false_for_unknown_microprocess(fresh_scheduler: scheduler) -> None:
+    mp = microprocess()
+    assert fresh_scheduler.isThreadPaused(mp) is False
+
+
+def test_pauseThread_ignores_unknown_microprocess(fresh_scheduler: scheduler) -> None:
+    mp = microprocess()
+    fresh_scheduler.pauseThread(mp)
+    assert not mp._runstate.paused
+
+
+def test_paused_microprocesses_cost_no_steps_while_others_run(run_rounds: RunRounds) -> None:
+    steps = {"sleeper": 0}
+
+    class CountingSleeper(microprocess):
+        def main(self) -> Iterator[Any]:
+            while True:
+                steps["sleeper"] += 1
+                self.pause()
+                yield 1
+
+    sleepers = [CountingSleeper().activate() for _ in range(10)]
+    log: list[Any] = []
+    Recorder(log, steps=20).activate()
+    run_rounds(20)
+    assert steps["sleeper"] == len(sleepers)    # one step each, then never again
+    assert len(log) == 20
+
+
+def test_str_counts_microprocesses_and_runnable_ones(
+        fresh_scheduler: scheduler, run_rounds: RunRounds) -> None:
+    Sleeper([]).activate()
+    Recorder([], steps=10).activate()
+    run_rounds(1)
+    text = str(fresh_scheduler)
+    assert fresh_scheduler.name in text
+    assert "2 microprocesses, 1 runnable" in text
+
+
+# ------------------------------------------------------------------ stopping
+def test_stop_closes_down_every_microprocess_and_loop_ends(
+        fresh_scheduler: scheduler, run_rounds: RunRounds) -> None:
+    closed: list[Any] = []
+    running = Forever(closed).activate()
+    sleeping = Forever(closed, paused=True).activate()
+    run_rounds(2)
+    fresh_scheduler.stop()
+    assert set(closed) == {running, sleeping}
+    assert fresh_scheduler.listAllThreads() == []
+    assert running._isStopped() and sleeping._isStopped()
+    assert run_rounds(1) is True
+
+
+def test_stop_from_another_thread_ends_a_blocked_runThreads(
+        fresh_scheduler: scheduler) -> None:
+    closed: list[Any] = []
+    mp = Forever(closed, paused=True).activate()
+    runThreads_meanwhile(fresh_scheduler, mp.asleep, fresh_scheduler.stop)
+    assert closed == [mp]
+    assert fresh_scheduler.listAllThreads() == []
+
+
+def test_stop_called_from_inside_a_microprocess_ends_the_loop(
+        fresh_scheduler: scheduler) -> None:
+    closed: list[Any] = []
+    others = [Forever(closed).activate(), Forever(closed, paused=True).activate()]
+
+    class Stopper(microprocess):
+        def main(self) -> Iterator[Any]:
+            yield 1
+            fresh_scheduler.stop()
+            yield 1
+
+    Stopper().activate()
+    fresh_scheduler.runThreads()        # would run for ever otherwise
+    assert set(closed) == set(others)
+    assert fresh_scheduler.listAllThreads() == []
+
+
+# ------------------------------------------------------------------ failures
+def test_exception_in_main_is_reraised_after_close_down(fresh_scheduler: scheduler) -> None:
+    error = ValueError("boom")
+    mp = Boom(error).activate()
+    with pytest.raises(ValueError, match="boom") as caught:
+        fresh_scheduler.runThreads()
+    assert caught.value is error
+    assert mp.closedDown
+    assert mp not in fresh_scheduler.listAllThreads()
+
+
+def test_after_a_reraised_exception_the_other_microprocesses_still_run(
+        fresh_scheduler: scheduler, run_rounds: RunRounds) -> None:
+    log: list[Any] = []
+    Boom(ValueError("boom"), steps=1).activate()
+    survivor = Recorder(log, steps=5).activate()
+    with pytest.raises(ValueError):
+        fresh_scheduler.runThreads()
+    # The survivor was due to run later in the round that raised; starting
+    # the loop again (run_rounds does) must carry on with it, not forget it.
+    finished = run_rounds(50)
+    assert finished, f"{survivor!r} never ran again: {survivor._runstate!r}"
+    assert log == [("r", i) for i in range(5)]
+
+
+def test_exception_in_main_is_logged_with_name_and_system_carries_on(
+        fresh_scheduler: scheduler, caplog: pytest.LogCaptureFixture) -> None:
+    fresh_scheduler.reraiseExceptions = False
+    error = ValueError("boom")
+    failing = Boom(error).activate()
+    log: list[Any] = []
+    Recorder(log, steps=5).activate()
+    with caplog.at_level(logging.ERROR, logger="Axon.Scheduler"):
+        fresh_scheduler.runThreads()
+    assert log == [("r", i) for i in range(5)]
+    assert failing.closedDown and failing._isStopped()
+    [record] = [r for r in caplog.records if r.name == "Axon.Scheduler"]
+    assert record.levelno == logging.ERROR
+    assert failing.name in record.getMessage()
+    assert "ValueError" in record.getMessage()
+    assert record.exc_info is not None and record.exc_info[1] is error
+    assert "Traceback" in caplog.text and "boom" in caplog.text
+
+
+def test_failed_component_wakes_its_parent(
+        fresh_scheduler: scheduler, run_rounds: RunRounds,
+        caplog: pytest.LogCaptureFixture) -> None:
+    fresh_scheduler.reraiseExceptions = False
+
+    class Child(component):
+        def main(self) -> Iterator[Any]:
+            yield 1
+            raise RuntimeError("child failed")
+
+    child = Child()
+    log: list[str] = []
+
+    class Parent(component):
+        def main(self) -> Iterator[Any]:
+            self.addChildren(child)
+            yield newComponent(child)
+            while not child._isStopped():
+                self.pause()
+                yield 1
+            log.append("parent saw child end")
+
+    parent = Parent().activate()
+    with caplog.at_level(logging.ERROR, logger="Axon.Scheduler"):
+        assert run_rounds(20) is True
+    assert log == ["parent saw child end"]
+    assert parent._isStopped()
+    assert child.name in caplog.text
+
+
+def test_exception_in_closeDown_is_logged_when_not_reraising(
+        fresh_scheduler: scheduler, caplog: pytest.LogCaptureFixture) -> None:
+    fresh_scheduler.reraiseExceptions = False
+
+    class BadCloser(microprocess):
+        def main(self) -> Iterator[Any]:
+            yield 1
+
+        def _closeDownMicroprocess(self) -> Any:
+            raise KeyError("closing")
+
+    mp = BadCloser().activate()
+    with caplog.at_level(logging.ERROR, logger="Axon.Scheduler"):
+        fresh_scheduler.runThreads()
+    assert mp.name in caplog.text
+    assert "while closing down" in caplog.text
+    assert fresh_scheduler.listAllThreads() == []
+
+
+def test_keyboard_interrupt_stops_everything_and_propagates(
+        fresh_scheduler: scheduler) -> None:
+    closed: list[Any] = []
+    others = [Forever(closed).activate(), Forever(closed, paused=True).activate()]
+    interrupter = Boom(KeyboardInterrupt(), steps=2).activate()
+    with pytest.raises(KeyboardInterrupt):
+        fresh_scheduler.runThreads()
+    assert set(closed) == set(others)
+    assert all(mp._isStopped() for mp in others)
+    assert interrupter.closedDown
+    assert fresh_scheduler.listAllThreads() == []
+
+
+# -------------------------------------------------------------------- timers
+def test_callLater_calls_back_with_arguments(fresh_scheduler: scheduler) -> None:
+    log: list[str] = []
+    calls: list[tuple[Any, ...]] = []
+    mp = Sleeper(log).activate()
+
+    def callback(*args: Any) -> None:
+        calls.append(args)
+        mp.unpause()
+
+    handle = fresh_scheduler.callLater(0.001, callback, "x", 2)
+    assert isinstance(handle, TimerHandle)
+    fresh_scheduler.runThreads()      # blocks until the timer fires
+    assert calls == [("x", 2)]
+    assert log == ["woken"]
+
+
+def test_callAt_calls_back_at_the_given_time(fresh_scheduler: scheduler) -> None:
+    log: list[str] = []
+    mp = Sleeper(log).activate()
+    fresh_scheduler.callAt(time.monotonic() + 0.001, mp.unpause)
+    fresh_scheduler.runThreads()
+    assert log == ["woken"]
+
+
+def test_timers_fire_in_time_order(fresh_scheduler: scheduler) -> None:
+    order: list[str] = []
+    log: list[str] = []
+    mp = Sleeper(log).activate()
+    fresh_scheduler.callLater(0.003, lambda: (order.append("late"), mp.unpause()))
+    fresh_scheduler.callLater(0.001, order.append, "early")
+    fresh_scheduler.runThreads()
+    assert order == ["early", "late"]
+
+
+def test_cancelled_timer_is_not_called(fresh_scheduler: scheduler) -> None:
+    called: list[str] = []
+    log: list[str] = []
+    mp = Sleeper(log).activate()
+    doomed = fresh_scheduler.callLater(0, called.append, "cancelled one")
+    fresh_scheduler.callLater(0.002, mp.unpause)
+    doomed.cancel()
+    doomed.cancel()        # harmless
+    fresh_scheduler.runThreads()
+    assert log == ["woken"]
+    assert called == []
+    assert doomed.cancelled
+    assert "cancelled" in repr(doomed)
+
+
+def test_exception_in_timer_callback_is_logged_when_not_reraising(
+        fresh_scheduler: scheduler, caplog: pytest.LogCaptureFixture) -> None:
+    fresh_scheduler.reraiseExceptions = False
+    log: list[str] = []
+    mp = Sleeper(log).activate()
+
+    def failing() -> None:
+        raise ZeroDivisionError("timer broke")
+
+    fresh_scheduler.callLater(0, failing)
+    fresh_scheduler.callLater(0.001, mp.unpause)
+    with caplog.at_level(logging.ERROR, logger="Axon.Scheduler"):
+        fresh_scheduler.runThreads()
+    assert log == ["woken"]
+    assert "ZeroDivisionError" in caplog.text
+
+
+def test_exception_in_timer_callback_is_reraised(fresh_scheduler: scheduler) -> None:
+    Sleeper([]).activate()
+
+    def failing() -> None:
+        raise ZeroDivisionError("timer broke")
+
+    fresh_scheduler.callLater(0, failing)
+    with pytest.raises(ZeroDivisionError, match="timer broke"):
+        fresh_scheduler.runThreads()
+
+
+# ----------------------------------------------------------------------- I/O
+def test_addReader_wakes_blocked_scheduler_when_data_arrives(
+        fresh_scheduler: scheduler) -> None:
+    reader, writer = socket.socketpair()
+    received: list[bytes] = []
+    log: list[str] = []
+
+    def readable() -> None:
+        received.append(reader.recv(100))
+        fresh_scheduler.removeReader(reader)
+        mp.unpause()
+
+    mp = Sleeper(log).activate()
+    fresh_scheduler.addReader(reader, readable)
+    try:
+        runThreads_meanwhile(fresh_scheduler, mp.asleep, lambda: writer.sendall(b"ping"))
+    finally:
+        reader.close()
+        writer.close()
+    assert received == [b"ping"]
+    assert log == ["woken"]
+
+
+def test_removeReader_stops_callbacks(fresh_scheduler: scheduler) -> None:
+    reader, writer = socket.socketpair()
+    calls: list[str] = []
+    try:
+        writer.sendall(b"data waiting")
+        fresh_scheduler.addReader(reader, lambda: calls.append("read"))
+        fresh_scheduler.removeReader(reader)
+        fresh_scheduler.removeReader(reader)      # not watched: no error
+        log: list[str] = []
+        mp = Sleeper(log).activate()
+        fresh_scheduler.callLater(0.002, mp.unpause)
+        fresh_scheduler.runThreads()
+        assert log == ["woken"]
+        assert calls == []
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_addWriter_calls_back_when_writable(fresh_scheduler: scheduler) -> None:
+    left, right = socket.socketpair()
+    log: list[str] = []
+
+    def writable() -> None:
+        fresh_scheduler.removeWriter(left)
+        left.sendall(b"x")
+        mp.unpause()
+
+    try:
+        mp = Sleeper(log).activate()
+        fresh_scheduler.addWriter(left, writable)
+        fresh_scheduler.runThreads()
+        assert log == ["woken"]
+        assert right.recv(10) == b"x"
+    finally:
+        left.close()
+        right.close()
+
+
+# ------------------------------------------------------------------- threads
+def test_wakeThread_from_another_thread_wakes_blocked_runThreads(
+        fresh_scheduler: scheduler) -> None:
+    log: list[str] = []
+    mp = Sleeper(log).activate()
+    runThreads_meanwhile(fresh_scheduler, mp.asleep, lambda: fresh_scheduler.wakeThread(mp))
+    assert log == ["woken"]
+    assert mp._isStopped()
+
+
+def test_unpause_from_another_thread_wakes_blocked_runThreads(
+        fresh_scheduler: scheduler) -> None:
+    log: list[str] = []
+    mp = Sleeper(log).activate()
+    runThreads_meanwhile(fresh_scheduler, mp.asleep, mp.unpause)
+    assert log == ["woken"]
+
+
+def test_callFromThread_runs_callback_in_scheduler_thread(
+        fresh_scheduler: scheduler) -> None:
+    log: list[str] = []
+    ran_in: list[int] = []
+    mp = Sleeper(log).activate()
+
+    def callback(tag: str) -> None:
+        ran_in.append(threading.get_ident())
+        log.append(tag)
+        mp.unpause()
+
+    runThreads_meanwhile(fresh_scheduler, mp.asleep,
+                         lambda: fresh_scheduler.callFromThread(callback, "called"))
+    assert ran_in == [threading.get_ident()]
+    assert log == ["called", "woken"]
+
+
+def test_callLater_from_another_thread_while_blocked_fires(
+        fresh_scheduler: scheduler) -> None:
+    log: list[str] = []
+    mp = Sleeper(log).activate()
+    runThreads_meanwhile(fresh_scheduler, mp.asleep,
+                         lambda: fresh_scheduler.callLater(0.001, mp.unpause))
+    assert log == ["woken"]
+
+
+# ----------------------------------------------------------- immortality
+def test_immortal_scheduler_keeps_running_with_nothing_scheduled(
+        fresh_scheduler: scheduler) -> None:
+    scheduler.immortalise()
+    loop = fresh_scheduler.main()
+    try:
+        for _ in range(5):
+            next(loop)          # would raise StopIteration if mortal
+        scheduler.mortalise()
+        with pytest.raises(StopIteration):
+            next(loop)
+    finally:
+        loop.close()
+
+
+def test_immortal_runThreads_blocks_until_mortalised(fresh_scheduler: scheduler) -> None:
+    log: list[Any] = []
+    Recorder(log, steps=1).activate()
+    fired: list[str] = []
+
+    def end() -> None:
+        fired.append("mortalised")
+        scheduler.mortalise()
+
+    scheduler.immortalise()
+    fresh_scheduler.callLater(0.002, end)
+    fresh_scheduler.runThreads()
+    assert log == [("r", 0)]
+    assert fired == ["mortalised"]   # the loop outlived its last microprocess
+
+
+def test_mortalise_just_before_the_loop_sleeps_still_ends_it(
+        fresh_scheduler: scheduler) -> None:
+    # Another thread calling mortalise() can run between the loop deciding
+    # to keep going (still immortal) and the loop starting to wait; the
+    # wait must not then last for ever. We make that interleaving happen
+    # by calling mortalise() at the start of the wait.
+    original = fresh_scheduler._ensureWakePipe
+
+    def mortalise_first() -> None:
+        fresh_scheduler._ensureWakePipe = original  # type: ignore[method-assign]
+        scheduler.mortalise()
+        original()
+
+    fresh_scheduler._ensureWakePipe = mortalise_first  # type: ignore[method-assign]
+    scheduler.immortalise()
+    runner = threading.Thread(target=fresh_scheduler.runThreads)
+    runner.start()
+    runner.join(timeout=2)        # a guard for the failure, not a wait
+    stuck = runner.is_alive()
+    if stuck:
+        fresh_scheduler.callFromThread(lambda: None)   # unstick it
+        runner.join()
+    assert not stuck, "runThreads stayed blocked after mortalise()"
