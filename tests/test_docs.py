@@ -27,7 +27,7 @@ def test_doc_code_block_runs_cleanly(name: str, code: str) -> None:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=30, env=env, cwd=ROOT, stdin=subprocess.DEVNULL)
+                            timeout=30, env=env, cwd=ROOT, input="hello\nworld\n")
     assert result.returncode == 0, f"{name} failed:\n{result.stderr}"
     assert result.stderr == "", f"{name} wrote to stderr:\n{result.stderr}"
     assert result.stdout.strip(), f"{name} printed nothing"

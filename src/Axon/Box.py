@@ -94,14 +94,25 @@ def noSuchBox(component: Any, boxname: Any, inbox: bool) -> BoxNotFound:
 NOBODY = RunState()
 
 
-class _GuardedQueue(deque):
-    """Storage for a box with a size limit or take watchers.
+class _Queue(deque):
+    """A box's storage: a deque that knows its box.
 
-    Replaces the plain deque only while needed, so unlimited boxes keep the
-    C-speed ``append``/``popleft``.
+    No methods are overridden, so ``append``/``popleft`` run at C speed.
     """
 
     __slots__ = ("box",)
+
+
+class _GuardedQueue(_Queue):
+    """Storage for a box with a size limit, take watchers or transit logging.
+
+    A box's storage object switches between this class and :class:`_Queue`
+    in place (``__class__`` assignment, same layout), so anyone holding the
+    storage keeps seeing every message, and unlimited boxes keep the C-speed
+    methods.
+    """
+
+    __slots__ = ()
 
     def append(self, item: Any) -> None:
         box = self.box
@@ -161,10 +172,16 @@ class postbox:
             sink.wakes.wake()
 
     def _store(self, message: Any) -> None:
+        self._storage().append(message)
+
+    def _storage(self) -> "_Queue":
+        """The storage deque, made on first use."""
         q = self.q
-        if not isinstance(q, deque):
-            q = self.q = deque()
-        q.append(message)
+        if not isinstance(q, _Queue):
+            q = self.q = _Queue()
+            q.box = self
+            self._chooseStorage()
+        return q
 
     def extend(self, messages: Iterable[Any]) -> None:
         """Append each message in turn (see :meth:`append`)."""
@@ -261,13 +278,9 @@ class postbox:
 
     def _chooseStorage(self) -> None:
         guarded = self.size is not None or bool(self._watchers) or bool(self.transitTag)
-        q = self.q
-        if guarded and not isinstance(q, _GuardedQueue):
-            new = _GuardedQueue(q)
-            new.box = self
-            self.q = new
-        elif not guarded and isinstance(q, _GuardedQueue):
-            self.q = deque(q)
+        q = self._storage() if guarded else self.q
+        if isinstance(q, _Queue):
+            q.__class__ = _GuardedQueue if guarded else _Queue
 
     # -------------------------------------------------------------- links
     def addsource(self, source: "postbox") -> None:
@@ -300,10 +313,7 @@ class postbox:
         if newsink is not self and self.q:
             moved = list(self.q)
             self.q.clear()
-            target_q = newsink.q
-            if not isinstance(target_q, deque):
-                target_q = newsink.q = deque()
-            deque.extend(target_q, moved)      # never refused: nothing is lost
+            deque.extend(newsink._storage(), moved)   # never refused: nothing is lost
             if newsink.wakes.paused:
                 newsink.wakes.wake()
         for source in self.sources:

@@ -77,10 +77,9 @@ __all__ = ["component"]
 
 
 def _drain(box: postbox) -> Iterator[Any]:
-    # Re-reads box.q each time: the storage object can be replaced while
-    # the caller handles a message (made on first use, or guarded by setSize).
-    while box.q:
-        yield box.q.popleft()
+    q = box.q      # once made, a box's storage object never changes
+    while q:
+        yield q.popleft()
 
 
 class component(microprocess):
@@ -123,9 +122,8 @@ class component(microprocess):
             sink._store(message)
         except KeyError:
             raise noSuchBox(self, boxname, False) from None
-        wakes = sink.wakes
-        if wakes.paused:
-            wakes.wake()
+        if sink.wakes.paused:
+            sink.wakes.wake()
 
     def recv(self, boxname: str = "inbox") -> Any:
         """Take the oldest message from inbox ``boxname`` (IndexError if empty)."""
