@@ -77,9 +77,10 @@ __all__ = ["component"]
 
 
 def _drain(box: postbox) -> Iterator[Any]:
-    q = box.q      # once made, a box's storage object never changes
-    while q:
-        yield q.popleft()
+    # Re-reads box.q each time: the storage object is replaced when the box
+    # gains or loses a size limit or take watchers (see Axon.Box).
+    while box.q:
+        yield box.q.popleft()
 
 
 class component(microprocess):

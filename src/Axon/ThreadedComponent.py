@@ -35,7 +35,8 @@ Called from the thread:
 * ``dataReady``, ``recv``, ``anyReady``, ``Inbox`` read the thread-side queues;
 * ``send`` appends to the outgoing queue and wakes the shuttle; it raises
   ``noSpaceInBox`` if ``queuelengths`` messages are already waiting to be
-  carried out (the shuttle carries them as fast as the destination accepts);
+  carried out (the shuttle carries them as fast as the destination accepts),
+  or with ``block=True`` waits for room;
 * ``pause(timeout=None)`` blocks the thread until a message arrives, the
   timeout passes, or the component is told to stop;
 * ``sync()`` blocks until everything sent so far has been delivered, and
@@ -46,7 +47,8 @@ Called from the thread:
 
 At most ``queuelengths`` messages per inbox are carried into the thread ahead
 of it; the rest stay in the real inbox, so a size-limited inbox still pushes
-back on its producers.
+back on its producers. A shutdown never overtakes data: when a message waits
+in ``control``, everything waiting in the other inboxes is carried in first.
 
 Ending and stopping
 -------------------
@@ -67,6 +69,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from threading import get_ident
 from typing import Any, Callable, Iterator
@@ -100,6 +103,7 @@ class threadedcomponent(component):
         self._outqueue: deque[tuple[str, Any]] = deque()
         self._messageArrived = threading.Event()   # thread: something to read
         self._delivered = threading.Event()        # thread: outgoing queue drained
+        self._roomToSend = threading.Event()       # thread: outgoing queue shrank
         self._shuttleWakeRequested = False
         self._thread: threading.Thread | None = None
         self._threadFinished = False
@@ -118,7 +122,8 @@ class threadedcomponent(component):
         while True:
             self._shuttleWakeRequested = False
             self._carryIn()
-            self._carryOut()
+            if self._carryOut():
+                self._carryIn()      # what we delivered may have been to ourselves
             if self._threadFinished and not self._outqueue:
                 break
             microprocess.pause(self)
@@ -129,33 +134,51 @@ class threadedcomponent(component):
             raise failure
 
     def _carryIn(self) -> None:
-        limit = self.queuelengths
+        # At most queuelengths per inbox go ahead of the thread, so a slow
+        # thread pushes back on its producers. But a shutdown must not
+        # overtake data: when something is waiting in "control", everything
+        # waiting in the other inboxes is carried in first, beyond the limit.
+        control = self.inboxes.get("control")
+        limit = None if control is not None and control.q else self.queuelengths
         arrived = False
         for name, box in self.inboxes.items():
-            if box.q:
-                queue = self._inqueues.get(name)
-                if queue is None:
-                    queue = self._inqueues[name] = deque()
-                while box.q and len(queue) < limit:
-                    queue.append(box.q.popleft())
-                    arrived = True
+            if box.q and name != "control":
+                arrived |= self._carry(name, box, limit)
+        if control is not None and control.q:
+            arrived |= self._carry("control", control, self.queuelengths)
         if arrived:
             self._messageArrived.set()
 
-    def _carryOut(self) -> None:
+    def _carry(self, name: str, box: Any, limit: int | None) -> bool:
+        queue = self._inqueues.get(name)
+        if queue is None:
+            queue = self._inqueues[name] = deque()
+        before = len(queue)
+        while box.q and (limit is None or len(queue) < limit):
+            queue.append(box.q.popleft())
+        return len(queue) != before
+
+    def _carryOut(self) -> bool:
+        """Deliver what the thread sent, in order; True if anything was delivered."""
         outqueue = self._outqueue
+        delivered = False
         while outqueue:
             boxname, message = outqueue[0]
             try:
                 component.send(self, message, boxname)
             except noSpaceInBox:
-                return       # the consumer wakes us when it takes a message
+                break        # the consumer wakes us when it takes a message
             except KeyError as exc:
                 outqueue.popleft()
                 log.error("%s: dropped a message sent to %s", self.name, exc)
                 continue
             outqueue.popleft()
-        self._delivered.set()
+            delivered = True
+        if delivered:
+            self._roomToSend.set()
+        if not outqueue:
+            self._delivered.set()
+        return delivered
 
     def _wakeShuttle(self) -> None:
         if not self._shuttleWakeRequested:
@@ -185,6 +208,7 @@ class threadedcomponent(component):
                 control.append(shutdownMicroprocess(self))
             self._messageArrived.set()
             self._delivered.set()
+            self._roomToSend.set()
 
     def _closeDownMicroprocess(self) -> Any:
         thread = self._thread
@@ -253,17 +277,39 @@ class threadedcomponent(component):
         while self.dataReady(boxname):
             yield self.recv(boxname)
 
-    def send(self, message: Any, boxname: str = "outbox") -> None:
-        """Send from the thread; raises noSpaceInBox if the outgoing queue is full."""
+    def send(self, message: Any, boxname: str = "outbox", block: bool = False,
+             timeout: float | None = None) -> None:
+        """Send from the thread.
+
+        If ``queuelengths`` messages are already waiting to be delivered, this
+        raises ``noSpaceInBox`` at once; with ``block=True`` it waits for room
+        instead (for at most ``timeout`` seconds, then raises).
+        """
         if boxname not in self.outboxes:
             raise noSuchBox(self, boxname, False)
-        if len(self._outqueue) >= self.queuelengths:
+        if len(self._outqueue) >= self.queuelengths and not (
+                block and self._waitForRoom(timeout)):
             raise noSpaceInBox(f"{self.name}: {self.queuelengths} messages are already "
                                f"waiting to leave through outbox {boxname!r}",
                                len(self._outqueue), self.queuelengths)
         self._delivered.clear()
         self._outqueue.append((boxname, message))
         self._wakeShuttle()
+
+    def _waitForRoom(self, timeout: float | None) -> bool:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while len(self._outqueue) >= self.queuelengths:
+            if self._runstate.stopped:
+                return False
+            self._roomToSend.clear()
+            if len(self._outqueue) < self.queuelengths:
+                break
+            self._wakeShuttle()
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                return False
+            self._roomToSend.wait(remaining)
+        return True
 
     def pause(self, timeout: float | None = None) -> None:  # type: ignore[override]
         """Block the thread until a message arrives, ``timeout`` passes, or a stop."""

@@ -89,7 +89,7 @@ class ConsoleReader(threadedcomponent):
             line = stdin.readline()
             if not line:
                 break
-            self.send(line.rstrip("\r\n") + self.eol, "outbox")
+            self.send(line.rstrip("\r\n") + self.eol, "outbox", block=True)
         self.waitForConsumer("outbox")
         self.send(producerFinished(self), "signal")
 
