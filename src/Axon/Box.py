@@ -28,7 +28,8 @@ target, the waiting messages move on to the new sink, in order, so nothing
 sent to an unlinked outbox is lost.
 
 Storage is a ``collections.deque`` made on first use (until then the box holds
-an empty tuple, which keeps idle components small). Appending to an inbox's
+an empty tuple, which keeps idle components small), and once made it is never
+replaced. Appending to an inbox's
 storage is followed by waking the inbox's owner; components do this in
 ``send`` (see :mod:`Axon.Component`).
 
@@ -94,33 +95,56 @@ def noSuchBox(component: Any, boxname: Any, inbox: bool) -> BoxNotFound:
 NOBODY = RunState()
 
 
-class _GuardedQueue(deque):
-    """Storage for a box with a size limit, take watchers or transit logging.
+class _GuardedView:
+    """Stands in front of a box's storage while it has a size limit, take
+    watchers or transit logging.
 
-    It replaces the box's plain ``deque`` (contents copied, in order) only
-    while needed: a plain deque, not a subclass, keeps ``append``/``popleft``
-    at full C speed (a subclass costs about a third more per message, as
-    measured with callgrind). So code must re-read ``box.q`` rather than keep
-    the storage object.
+    It wraps the box's own deque rather than copying it, so the storage
+    object never changes once made: code may hold on to it (``Inbox()``
+    does). Unguarded boxes expose the bare deque, keeping ``append`` and
+    ``popleft`` at full C speed.
     """
 
-    __slots__ = ("box",)
+    __slots__ = ("box", "items")
+
+    def __init__(self, box: "postbox", items: deque) -> None:
+        self.box = box
+        self.items = items
 
     def append(self, item: Any) -> None:
-        box = self.box
-        if box.size is not None and len(self) >= box.size:
+        box, items = self.box, self.items
+        if box.size is not None and len(items) >= box.size:
             raise noSpaceInBox(
-                f"{box.describe()} is full ({len(self)} of {box.size} messages)",
-                len(self), box.size)
+                f"{box.describe()} is full ({len(items)} of {box.size} messages)",
+                len(items), box.size)
         if box.transitTag:
             log.info("%s: %r arrives in %s", box.transitTag, item, box.describe())
-        deque.append(self, item)
+        items.append(item)
 
     def popleft(self) -> Any:
-        wasFull = self.box.size is not None and len(self) >= self.box.size
-        item = deque.popleft(self)
-        self.box._taken(wasFull)
+        box, items = self.box, self.items
+        wasFull = box.size is not None and len(items) >= box.size
+        item = items.popleft()
+        box._taken(wasFull)
         return item
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __getitem__(self, index: int) -> Any:
+        return self.items[index]
+
+    def __delitem__(self, index: int) -> None:
+        del self.items[index]
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def clear(self) -> None:
+        self.items.clear()
 
 
 class postbox:
@@ -131,12 +155,13 @@ class postbox:
     unlinked outbox wake nobody.
     """
 
-    __slots__ = ("q", "sink", "target", "sources", "wakes", "owner", "name",
+    __slots__ = ("q", "items", "sink", "target", "sources", "wakes", "owner", "name",
                  "isInbox", "size", "_watchers", "transitTag", "__weakref__")
 
     def __init__(self, owner: Any = None, name: str = "", isInbox: bool = True,
                  size: int | None = None) -> None:
-        self.q: Any = ()           # a deque once something is stored
+        self.items: deque | None = None   # the storage, made on first use
+        self.q: Any = ()     # what send/recv use: (), the storage, or a _GuardedView
         self.sink: postbox = self
         self.target: postbox | None = None
         self.sources: tuple[postbox, ...] = ()
@@ -168,12 +193,10 @@ class postbox:
 
     def _storage(self) -> deque:
         """The storage deque, made on first use."""
-        q = self.q
-        if not isinstance(q, deque):
-            q = self.q = deque()
+        if self.items is None:
+            self.items = deque()
             self._chooseStorage()
-            q = self.q
-        return q
+        return self.q
 
     def extend(self, messages: Iterable[Any]) -> None:
         """Append each message in turn (see :meth:`append`)."""
@@ -193,7 +216,7 @@ class postbox:
         wasFull = self.size is not None and len(q) >= self.size
         item = q[index]
         del q[index]
-        if isinstance(q, _GuardedQueue):
+        if isinstance(q, _GuardedView):
             self._taken(wasFull)
         return item
 
@@ -209,7 +232,7 @@ class postbox:
         return len(self.q)
 
     def __iter__(self):
-        return iter(tuple(self.q))
+        return iter(tuple(self.items or ()))
 
     def clear(self) -> None:
         """Drop every message waiting in this box."""
@@ -270,13 +293,10 @@ class postbox:
 
     def _chooseStorage(self) -> None:
         guarded = self.size is not None or bool(self._watchers) or bool(self.transitTag)
-        q = self.q
-        if guarded and not isinstance(q, _GuardedQueue):
-            new = _GuardedQueue(q)
-            new.box = self
-            self.q = new
-        elif not guarded and isinstance(q, _GuardedQueue):
-            self.q = deque(q)
+        if guarded and self.items is None:
+            self.items = deque()
+        if self.items is not None:
+            self.q = _GuardedView(self, self.items) if guarded else self.items
 
     # -------------------------------------------------------------- links
     def addsource(self, source: "postbox") -> None:
@@ -309,7 +329,8 @@ class postbox:
         if newsink is not self and self.q:
             moved = list(self.q)
             self.q.clear()
-            deque.extend(newsink._storage(), moved)   # never refused: nothing is lost
+            newsink._storage()
+            newsink.items.extend(moved)      # never refused: nothing is lost
             if newsink.wakes.paused:
                 newsink.wakes.wake()
         for source in self.sources:

@@ -65,6 +65,7 @@ decides how it answers ``producerFinished`` and ``shutdownMicroprocess``.
 
 from __future__ import annotations
 
+from collections import deque
 from threading import get_ident
 from typing import Any, Iterator
 
@@ -77,10 +78,15 @@ __all__ = ["component"]
 
 
 def _drain(box: postbox) -> Iterator[Any]:
-    # Re-reads box.q each time: the storage object is replaced when the box
-    # gains or loses a size limit or take watchers (see Axon.Box).
-    while box.q:
-        yield box.q.popleft()
+    q = box.q       # once made, a box's storage never changes (see Axon.Box)
+    try:
+        while q:
+            yield q.popleft()
+    finally:
+        if q.__class__ is deque and box.q is not q:
+            # The box became guarded while we held its bare storage, so
+            # those takes went unobserved: tell its watchers and producers.
+            box._taken(box.size is not None)
 
 
 class component(microprocess):

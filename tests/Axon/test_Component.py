@@ -628,3 +628,19 @@ def test_doubler_pipeline_answers_producerFinished_and_shutdown(
     assert collector.got[:5] == [0, 2, 4, 6, 8]
     assert isinstance(collector.got[5], producerFinished)
     assert fresh_scheduler.listAllThreads() == []
+
+
+def test_take_watcher_added_during_an_Inbox_iteration_fires_when_it_ends() -> None:
+    from Axon.Component import component
+
+    owner = component()
+    for n in range(3):
+        owner.inboxes["inbox"].append(n)
+    fired: list[int] = []
+    taken = []
+    messages = owner.Inbox("inbox")
+    taken.append(next(messages))              # iteration under way, box unguarded
+    owner.inboxes["inbox"].notifyOnTake(lambda: fired.append(len(owner.inboxes["inbox"])))
+    taken.extend(messages)                    # finishes the drain
+    assert taken == [0, 1, 2]
+    assert fired == [0]
