@@ -29,7 +29,7 @@ from collections import Counter
 from typing import Any, Iterator, TextIO
 
 from Axon.Component import component
-from Axon.Ipc import producerFinished, shutdownMicroprocess
+from Kamaelia._shutdown import shutdownRequest
 from Kamaelia.Chassis.Pipeline import Pipeline
 from Kamaelia.Util.Console import ConsoleEchoer
 from Kamaelia.Util.DataSource import DataSource
@@ -62,11 +62,10 @@ class Tap(component):
             for message in self.Inbox("inbox"):
                 out.write(f"  {self.label:>8} -> {message!r}\n")
                 self.send(message, "outbox")
-            if self.dataReady("control"):
-                message = self.recv("control")
-                if isinstance(message, (producerFinished, shutdownMicroprocess)):
-                    self.send(message, "signal")
-                    return
+            request = shutdownRequest(self)
+            if request is not None:
+                self.send(request, "signal")
+                return
             if not self.anyReady():
                 self.pause()
             yield 1
@@ -81,12 +80,12 @@ class WordTally(component):
             for words in self.Inbox("inbox"):
                 tally.update(words)
                 self.send((len(words), sum(tally.values())), "outbox")
-            if self.dataReady("control"):
-                message = self.recv("control")
+            request = shutdownRequest(self)
+            if request is not None:
                 common = ", ".join(f"{w!r} x{n}" for w, n in tally.most_common(3))
                 self.send(f"\n{sum(tally.values())} words, {len(tally)} different; "
                           f"most common: {common}\n", "outbox")
-                self.send(message, "signal")
+                self.send(request, "signal")
                 return
             if not self.anyReady():
                 self.pause()

@@ -43,19 +43,15 @@ logged and ignored.
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import Any, Iterator
 
 from Axon.Component import component
-from Axon.Ipc import producerFinished, shutdownMicroprocess
+from Axon.Ipc import producerFinished
 from Axon.ThreadedComponent import threadedcomponent
+from Kamaelia._shutdown import shutdownRequest
 
 __all__ = ["ConsoleReader", "ConsoleEchoer"]
-
-log = logging.getLogger("Kamaelia.Util.Console")
-
-SHUTDOWN_MESSAGES = (producerFinished, shutdownMicroprocess)
 
 
 class ConsoleReader(threadedcomponent):
@@ -79,7 +75,7 @@ class ConsoleReader(threadedcomponent):
         stdin = sys.stdin
         interactive = stdin.isatty()
         while True:
-            stop = self._shutdownRequest()
+            stop = shutdownRequest(self)
             if stop is not None:
                 self.send(stop, "signal")
                 return
@@ -92,14 +88,6 @@ class ConsoleReader(threadedcomponent):
             self.send(line.rstrip("\r\n") + self.eol, "outbox", block=True)
         self.waitForConsumer("outbox")
         self.send(producerFinished(self), "signal")
-
-    def _shutdownRequest(self) -> Any:
-        while self.dataReady("control"):
-            message = self.recv("control")
-            if isinstance(message, SHUTDOWN_MESSAGES):
-                return message
-            log.warning("%s ignored unexpected control message %r", self.name, message)
-        return None
 
 
 class ConsoleEchoer(component):
@@ -126,13 +114,11 @@ class ConsoleEchoer(component):
         while True:
             if self.dataReady("inbox"):
                 self._write(self.Inbox("inbox"))
-            while self.dataReady("control"):
-                message = self.recv("control")
-                if isinstance(message, SHUTDOWN_MESSAGES):
-                    self._write(self.Inbox("inbox"))
-                    self.send(message, "signal")
-                    return
-                log.warning("%s ignored unexpected control message %r", self.name, message)
+            request = shutdownRequest(self)
+            if request is not None:
+                self._write(self.Inbox("inbox"))
+                self.send(request, "signal")
+                return
             if not self.anyReady():
                 self.pause()
             yield 1

@@ -28,11 +28,10 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator
 
 from Axon.Component import component
-from Axon.Ipc import producerFinished, shutdownMicroprocess
+from Axon.Ipc import producerFinished
+from Kamaelia._shutdown import shutdownRequest
 
 __all__ = ["DataSource", "TriggeredSource"]
-
-_SHUTDOWN = (producerFinished, shutdownMicroprocess)
 
 
 class DataSource(component):
@@ -47,11 +46,10 @@ class DataSource(component):
 
     def main(self) -> Iterator[Any]:
         for message in self.messages:
-            while self.dataReady("control"):
-                request = self.recv("control")
-                if isinstance(request, _SHUTDOWN):
-                    self.send(request, "signal")
-                    return
+            request = shutdownRequest(self)
+            if request is not None:
+                self.send(request, "signal")
+                return
             self.send(message, "outbox")
             yield 1
         self.send(producerFinished(self), "signal")
@@ -71,11 +69,10 @@ class TriggeredSource(component):
         while True:
             for _ in self.Inbox("inbox"):
                 self.send(self.message, "outbox")
-            while self.dataReady("control"):
-                request = self.recv("control")
-                if isinstance(request, _SHUTDOWN):
-                    self.send(request, "signal")
-                    return
+            request = shutdownRequest(self)
+            if request is not None:
+                self.send(request, "signal")
+                return
             if not self.anyReady():
                 self.pause()
             yield 1

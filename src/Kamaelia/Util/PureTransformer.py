@@ -35,7 +35,7 @@ import logging
 from typing import Any, Callable, Iterator
 
 from Axon.Component import component
-from Axon.Ipc import producerFinished, shutdownMicroprocess
+from Kamaelia._shutdown import shutdownRequest
 
 __all__ = ["PureTransformer"]
 
@@ -62,13 +62,11 @@ class PureTransformer(component):
     def main(self) -> Iterator[Any]:
         while True:
             self._transformWaiting()
-            while self.dataReady("control"):
-                request = self.recv("control")
-                if isinstance(request, (producerFinished, shutdownMicroprocess)):
-                    self._transformWaiting()
-                    self.send(request, "signal")
-                    return
-                log.warning("%s ignored unexpected control message %r", self.name, request)
+            request = shutdownRequest(self)
+            if request is not None:
+                self._transformWaiting()
+                self.send(request, "signal")
+                return
             if not self.anyReady():
                 self.pause()
             yield 1
