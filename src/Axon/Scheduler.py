@@ -161,6 +161,14 @@ class scheduler(microprocess):
         """True if ``mprocess`` is known to this scheduler and paused."""
         return mprocess in self._threads and mprocess._runstate.paused
 
+    @property
+    def threads(self) -> dict[microprocess, object]:
+        """1.14's view of the scheduler: each microprocess -> ``_ACTIVE`` or ``_SLEEPING``.
+
+        A snapshot, for inspection; changing it changes nothing.
+        """
+        return {mp: (_SLEEPING if mp._runstate.paused else _ACTIVE) for mp in self._threads}
+
     def listAllThreads(self) -> list[microprocess]:
         """Every microprocess activated on this scheduler that has not ended."""
         return list(self._threads)
@@ -485,6 +493,11 @@ class scheduler(microprocess):
 
 
 _EVENTS = (selectors.EVENT_READ, selectors.EVENT_WRITE)
+
+#: Scheduling states in :attr:`scheduler.threads`, as named in 1.14.
+_ACTIVE = "active"
+_SLEEPING = "sleeping"
+_GOINGTOSLEEP = "going to sleep"
 
 
 def _nothing() -> None:

@@ -617,3 +617,21 @@ def test_mortalise_just_before_the_loop_sleeps_still_ends_it(
         fresh_scheduler.callFromThread(lambda: None)   # unstick it
         runner.join()
     assert not stuck, "runThreads stayed blocked after mortalise()"
+
+
+def test_threads_view_shows_each_microprocess_active_or_sleeping() -> None:
+    from Axon.Microprocess import microprocess
+    from Axon.Scheduler import _ACTIVE, _SLEEPING, scheduler
+
+    class Napper(microprocess):
+        def main(self):
+            self.pause()
+            yield 1
+
+    napper, busy = Napper().activate(), microprocess().activate()
+    loop = scheduler.run.main()
+    next(loop)
+    assert scheduler.run.threads == {napper: _SLEEPING, busy: _ACTIVE}
+    napper.unpause()
+    assert scheduler.run.threads[napper] == _ACTIVE
+    loop.close()
