@@ -330,6 +330,7 @@ class postbox:
             moved = list(self.q)
             self.q.clear()
             newsink._storage()
+            assert newsink.items is not None
             newsink.items.extend(moved)      # never refused: nothing is lost
             if newsink.wakes.paused:
                 newsink.wakes.wake()

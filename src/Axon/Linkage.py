@@ -64,8 +64,8 @@ class linkage:
         self.passthrough = passthrough
         self.pipewidth = pipewidth
         self.synchronous = bool(synchronous) or pipewidth is not None
-        self.showtransit = False
-        self.postoffice = None
+        self.showtransit: str | bool = False
+        self.postoffice: Any = None
         if postoffice is not None:
             postoffice.registerlinkage(self)
 

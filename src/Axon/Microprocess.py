@@ -230,7 +230,7 @@ class microprocess(AxonObject):
             rs = self._runstate
             if rs.callStack is None:
                 rs.callStack = []
-            rs.callStack.append(rs.step)
+            rs.callStack.append(rs.step)  # type: ignore[arg-type]   # set: we are running
             rs.step = inner.__next__
         else:  # newComponent: activate those not already running
             for child in instruction.components():

@@ -234,7 +234,7 @@ class scheduler(microprocess):
         except KeyError:
             if callback is None:
                 return
-            callbacks = [None, None]
+            callbacks: list[Callable[[], Any] | None] = [None, None]
             callbacks[slot] = callback
             selector.register(fileobj, _EVENTS[slot], callbacks)
             self._watched += 1
@@ -325,7 +325,8 @@ class scheduler(microprocess):
                     time.sleep(slowmo)   # deliberate: slow-motion debugging
                 runqueue = self._runqueue
                 if runqueue:
-                    self._runqueue = nextqueue = []
+                    nextqueue: list[RunState] = []
+                    self._runqueue = nextqueue
                     requeue = nextqueue.append
                     instructions = _INSTRUCTIONS
                     try:
@@ -334,7 +335,7 @@ class scheduler(microprocess):
                                 state.queued = False
                                 continue
                             try:
-                                result = state.step()
+                                result = state.step()  # type: ignore[misc]  # set on activation
                                 if result.__class__ in instructions:
                                     state.microprocess._obey(result)
                             except StopIteration:

@@ -114,7 +114,8 @@ class threadedcomponent(component):
                  mainmethod: str = "main") -> "threadedcomponent":
         """Activate; the scheduler steps the shuttle, the thread runs ``mainmethod``."""
         self._threadMainMethod = mainmethod
-        return microprocess.activate(self, Scheduler, Tracker, mainmethod="_shuttle")
+        microprocess.activate(self, Scheduler, Tracker, mainmethod="_shuttle")
+        return self
 
     def _shuttle(self) -> Iterator[Any]:
         self._thread = threading.Thread(target=self._runThread, name=self.name, daemon=True)
