@@ -80,19 +80,26 @@ _monotonic = time.monotonic
 class TimerHandle:
     """What :meth:`scheduler.callLater` returns; ``cancel()`` it to drop the call."""
 
-    __slots__ = ("when", "callback", "args", "cancelled")
+    __slots__ = ("when", "callback", "args", "cancelled", "_scheduler")
 
-    def __init__(self, when: float, callback: Callable[..., Any], args: tuple[Any, ...]):
+    def __init__(self, when: float, callback: Callable[..., Any], args: tuple[Any, ...],
+                 scheduler: "scheduler | None" = None):
         self.when = when
         self.callback = callback
         self.args = args
         self.cancelled = False
+        self._scheduler = scheduler
 
     def cancel(self) -> None:
         """Prevent the call from happening (cancelling twice is harmless)."""
+        if self.cancelled:
+            return
         self.cancelled = True
         self.callback = None   # type: ignore[assignment]   # free what it refers to
         self.args = ()
+        if self._scheduler is not None:
+            self._scheduler._cancelledTimers += 1
+            self._scheduler = None
 
     def __repr__(self) -> str:
         state = "cancelled" if self.cancelled else f"due at {self.when:.6f}"
@@ -120,6 +127,7 @@ class scheduler(microprocess):
         self._foreign: deque[Callable[[], Any]] = deque()   # callbacks from other threads
         self._timers: list[tuple[float, int, TimerHandle]] = []
         self._timerSeq = itertools.count()
+        self._cancelledTimers = 0         # cancelled entries still in _timers
         self._selector: selectors.BaseSelector | None = None
         self._watched = 0                 # file objects registered by users
         self._wakePipe: tuple[int, int] | None = None
@@ -193,7 +201,7 @@ class scheduler(microprocess):
 
     def callAt(self, when: float, callback: Callable[..., Any], *args: Any) -> TimerHandle:
         """Call ``callback(*args)`` once ``time.monotonic()`` reaches ``when``."""
-        handle = TimerHandle(when, callback, args)
+        handle = TimerHandle(when, callback, args, self)
         entry = (when, next(self._timerSeq), handle)
         if self._loopThread is None or self._loopThread == get_ident():
             heapq.heappush(self._timers, entry)
@@ -205,10 +213,19 @@ class scheduler(microprocess):
         timers = self._timers
         while timers and timers[0][0] <= now:
             handle = heapq.heappop(timers)[2]
-            if not handle.cancelled:
+            if handle.cancelled:
+                self._cancelledTimers -= 1
+            else:
                 callback, args = handle.callback, handle.args
+                handle._scheduler = None     # fired, so not a cancelled entry
                 handle.cancel()
                 self._guarded(callback, args)
+        # A component that pauses with a timeout on every turn cancels a timer
+        # each time: drop cancelled entries once they are most of the heap.
+        if self._cancelledTimers > 256 and self._cancelledTimers * 2 > len(timers):
+            timers[:] = [entry for entry in timers if not entry[2].cancelled]
+            heapq.heapify(timers)
+            self._cancelledTimers = 0
 
     # ----------------------------------------------------------------- I/O
     def addReader(self, fileobj: Any, callback: Callable[[], Any]) -> None:
@@ -259,8 +276,8 @@ class scheduler(microprocess):
             r, w = os.pipe()
             os.set_blocking(r, False)
             os.set_blocking(w, False)
-            self._wakePipe = (r, w)
             self._ensureSelector().register(r, selectors.EVENT_READ, None)
+            self._wakePipe = (r, w)
 
     def _interruptWait(self) -> None:
         pipe = self._wakePipe
@@ -303,7 +320,10 @@ class scheduler(microprocess):
         if pipe is not None:
             self._wakePipe = None
             if self._selector is not None:
-                self._selector.unregister(pipe[0])
+                try:
+                    self._selector.unregister(pipe[0])
+                except (KeyError, ValueError):
+                    pass        # interrupted (Ctrl-C) before it was registered
             os.close(pipe[0])
             os.close(pipe[1])
         if self._selector is not None and self._watched == 0:
@@ -376,7 +396,7 @@ class scheduler(microprocess):
     def _serviceEvents(self, canblock: bool) -> None:
         """Fire due timers and, at most every millisecond while busy, poll I/O."""
         now = _monotonic()
-        if self._timers and self._timers[0][0] <= now:
+        if self._timers and (self._timers[0][0] <= now or self._cancelledTimers > 256):
             self._runDueTimers(now)
         if self._watched and self._runqueue and now - self._lastPoll > 0.001:
             self._lastPoll = now
@@ -386,6 +406,7 @@ class scheduler(microprocess):
         timers = self._timers
         while timers and timers[0][2].cancelled:
             heapq.heappop(timers)
+            self._cancelledTimers -= 1
         timeout = max(0.0, timers[0][0] - _monotonic()) if timers else None
         self._wait(timeout)
         self._lastPoll = now = _monotonic()

@@ -635,3 +635,21 @@ def test_threads_view_shows_each_microprocess_active_or_sleeping() -> None:
     napper.unpause()
     assert scheduler.run.threads[napper] == _ACTIVE
     loop.close()
+
+
+def test_cancelled_timers_do_not_pile_up_in_the_timer_heap() -> None:
+    from Axon.Scheduler import scheduler
+
+    sched = scheduler.run
+    handles = [sched.callLater(3600, lambda: None) for _ in range(2000)]
+    for handle in handles[:1900]:
+        handle.cancel()
+    loop = sched.main()
+    sched._immortal_for_test = True
+    from Axon.Microprocess import microprocess
+    keeper = microprocess().activate()     # keeps the loop alive for one round
+    next(loop)
+    loop.close()
+    assert len(sched._timers) == 100
+    assert all(not entry[2].cancelled for entry in sched._timers)
+    assert keeper is not None
