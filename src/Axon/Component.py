@@ -69,6 +69,7 @@ from collections import deque
 from threading import get_ident
 from typing import Any, Iterator
 
+from Axon.async_support import AsyncComponentMixin
 from Axon.Box import noSuchBox, postbox
 from Axon.Linkage import linkage
 from Axon.Microprocess import microprocess
@@ -89,7 +90,7 @@ def _drain(box: postbox) -> Iterator[Any]:
             box._taken(box.size is not None)
 
 
-class component(microprocess):
+class component(AsyncComponentMixin, microprocess):
     """component(**argd) -> new component; keyword arguments become attributes"""
 
     Inboxes: Any = {

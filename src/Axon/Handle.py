@@ -99,11 +99,19 @@ class Handle(AdaptiveCommsComponent):
             while self._toDeliver:
                 boxname, message = self._toDeliver.popleft()
                 self.send(message, boxname)
-            for name, collected in self._collected.items():
+            for name in self._collected:
                 for message in self.Inbox(name):
-                    collected.put(message)
+                    self._handOver(name, message)
             if comp._isStopped() and not self._toDeliver:
                 break
             self.pause()
             yield 1
         self.removeChild(comp)
+        self._ended()
+
+    def _handOver(self, boxname: str, message: Any) -> None:
+        """Make a message from the wrapped component available to ``get``."""
+        self._collected[boxname].put(message)
+
+    def _ended(self) -> None:
+        """Called once the wrapped component has ended and everything is collected."""

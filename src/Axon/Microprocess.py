@@ -48,6 +48,7 @@ such reads; reads of ordinary attributes across many classes it cannot).
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Callable, Iterator
 
 from Axon.Base import AxonObject
@@ -91,7 +92,10 @@ class RunState:
             self.timer = None
         if not self.queued:
             self.queued = True
-            self.scheduler._runqueue.append(self)
+            scheduler = self.scheduler
+            scheduler._runqueue.append(self)
+            if scheduler._blocking:      # woken from a callback while the loop sleeps
+                scheduler._kickIdle()
 
     def timedWake(self) -> None:
         self.timer = None
@@ -179,6 +183,9 @@ class microprocess(AxonObject):
         if self.__thread is None:
             self.__thread = getattr(self, mainmethod)()
         thread = self.__thread
+        if inspect.iscoroutine(thread):         # async def main
+            from Axon.async_support import driveCoroutine
+            thread = self.__thread = driveCoroutine(self, thread)
         if not hasattr(thread, "__next__"):
             raise TypeError(
                 f"{self.name}.{mainmethod}() must return a generator (it returned "
@@ -194,6 +201,11 @@ class microprocess(AxonObject):
         """Activate this microprocess and run the scheduler until nothing is left."""
         self.activate()
         self.scheduler.runThreads()
+
+    async def runAsync(self) -> None:
+        """Like :meth:`run`, on the running asyncio event loop (no extra thread)."""
+        self.activate()
+        await self.scheduler.runAsync()
 
     def __next__(self) -> Any:
         """Run one time slice: step ``main`` once and return what it yielded.

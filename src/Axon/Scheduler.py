@@ -57,6 +57,7 @@ so Ctrl-C ends a program with the usual status.
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import itertools
 import logging
@@ -65,7 +66,7 @@ import selectors
 import time
 from collections import deque
 from threading import get_ident
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Generator, Iterator
 
 from Axon.Ipc import shutdownMicroprocess
 from Axon.Microprocess import RunState, microprocess, _INSTRUCTIONS
@@ -135,6 +136,10 @@ class scheduler(microprocess):
         self._loopThread: int | None = None
         self._lastPoll = 0.0
         self.time = _monotonic()
+        # Set while runAsync() drives this scheduler from an asyncio loop.
+        self._asyncLoop: asyncio.AbstractEventLoop | None = None
+        self._asyncTasks: set[asyncio.Task[Any]] = set()   # async components' tasks
+        self._idleFuture: asyncio.Future[None] | None = None
 
     # ------------------------------------------------------------ threads
     def _addThread(self, mprocess: microprocess) -> None:
@@ -245,6 +250,15 @@ class scheduler(microprocess):
         self._watch(fileobj, 1, None)
 
     def _watch(self, fileobj: Any, slot: int, callback: Callable[[], Any] | None) -> None:
+        loop = self._asyncLoop
+        if loop is not None:        # under runAsync, the asyncio loop watches files
+            add, remove = ((loop.add_reader, loop.remove_reader) if slot == 0
+                           else (loop.add_writer, loop.remove_writer))
+            if callback is None:
+                remove(fileobj)
+            else:
+                add(fileobj, self._guarded, callback, ())
+            return
         selector = self._ensureSelector()
         try:
             key = selector.get_key(fileobj)
@@ -279,7 +293,21 @@ class scheduler(microprocess):
             self._ensureSelector().register(r, selectors.EVENT_READ, None)
             self._wakePipe = (r, w)
 
+    def _kickIdle(self) -> None:
+        """Something became runnable while the loop sleeps: end the sleep.
+
+        Under runAsync the sleep is an asyncio future; the classic loop's
+        select() returns by itself after running the callback that woke us.
+        """
+        idle = self._idleFuture
+        if idle is not None and not idle.done():
+            idle.set_result(None)
+
     def _interruptWait(self) -> None:
+        loop = self._asyncLoop
+        if loop is not None:
+            loop.call_soon_threadsafe(self._kickIdle)
+            return
         pipe = self._wakePipe
         if pipe is not None:
             try:
@@ -331,7 +359,7 @@ class scheduler(microprocess):
             self._selector = None
 
     # -------------------------------------------------------------- running
-    def main(self, slowmo: float = 0, canblock: bool = False) -> Iterator[int]:
+    def main(self, slowmo: float = 0, canblock: bool = False) -> Generator[int, None, None]:
         """The scheduler loop, as a generator: each ``next()`` runs one round.
 
         It ends when no microprocesses are left (unless immortalised). With
@@ -427,6 +455,90 @@ class scheduler(microprocess):
             self._stopAll()
             raise
 
+    async def runAsync(self) -> None:
+        """Run until no microprocesses are left, driven by the running asyncio loop.
+
+        No extra thread: rounds run as part of the loop, which gets control
+        back at least every couple of milliseconds while components are busy,
+        and whenever all of them are paused. Async components run as asyncio
+        tasks, so they may await anything asyncio offers. Timers use the
+        loop's clock wake-ups and registered files the loop's own watching.
+
+        When it ends - all done, an exception, or cancellation (Ctrl-C under
+        ``asyncio.run``) - every async component's task has been cancelled
+        and awaited.
+        """
+        loop = asyncio.get_running_loop()
+        if self._loopThread not in (None, get_ident()) or self._asyncLoop is not None:
+            raise RuntimeError(f"{self.name} is already running")
+        self._asyncLoop = loop
+        self._moveWatchesToLoop(loop)
+        rounds = self.main(canblock=False)
+        finished = False
+        try:
+            breather = _monotonic()
+            for _ in rounds:
+                if self._runqueue or self._foreign:
+                    if _monotonic() - breather > 0.002:
+                        await asyncio.sleep(0)          # let other asyncio work run
+                        breather = _monotonic()
+                else:
+                    await self._sleepAsync(loop)
+                    breather = _monotonic()
+            finished = True
+        finally:
+            rounds.close()
+            if not finished:
+                self._stopAll()
+            tasks = list(self._asyncTasks)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            self._asyncTasks.clear()
+            self._asyncLoop = None
+
+    async def _sleepAsync(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Wait for a wake-up, another thread, or the next timer, on the loop."""
+        self._idleFuture = idle = loop.create_future()
+        self._blocking = True
+        timer = None
+        try:
+            if self._foreign or self._runqueue:     # arrived before _blocking was set
+                return
+            timers = self._timers
+            while timers and timers[0][2].cancelled:
+                heapq.heappop(timers)
+                self._cancelledTimers -= 1
+            if timers:
+                timer = loop.call_later(max(0.0, timers[0][0] - _monotonic()),
+                                        self._kickIdle)
+            await idle
+        finally:
+            self._blocking = False
+            self._idleFuture = None
+            if timer is not None:
+                timer.cancel()
+        now = _monotonic()
+        if self._timers and self._timers[0][0] <= now:
+            self._runDueTimers(now)
+
+    def _moveWatchesToLoop(self, loop: asyncio.AbstractEventLoop) -> None:
+        # Files registered before runAsync started move to the asyncio loop.
+        selector = self._selector
+        if selector is None:
+            return
+        pipe = self._wakePipe[0] if self._wakePipe else None
+        for key in list(selector.get_map().values()):
+            if key.fd == pipe:
+                continue
+            selector.unregister(key.fileobj)
+            self._watched -= 1
+            reader, writer = key.data
+            if reader is not None:
+                loop.add_reader(key.fileobj, self._guarded, reader, ())
+            if writer is not None:
+                loop.add_writer(key.fileobj, self._guarded, writer, ())
+
     def waitForOne(self) -> None:
         """Block until at least one microprocess has been added (used by background).
 
@@ -455,6 +567,7 @@ class scheduler(microprocess):
         for mprocess in list(self._threads):
             self._retire(mprocess)
         self._runqueue = []
+        self._kickIdle()        # stopped from an asyncio task while the loop sleeps
 
     @classmethod
     def immortalise(cls) -> None:
@@ -477,9 +590,11 @@ class scheduler(microprocess):
         if mprocess not in self._threads:
             return              # already retired
         del self._threads[mprocess]
-        mprocess._runstate.queued = False
+        state = mprocess._runstate
+        state.queued = False
         try:
             mprocess.stop()
+            self._closeGenerators(state)
             knockon = mprocess._closeDownMicroprocess()
         except Exception as exc:
             self._report(mprocess, exc, "while closing down")
@@ -488,6 +603,15 @@ class scheduler(microprocess):
             for other in knockon.microprocesses():
                 if other is not self and other in self._threads:
                     other.stop()
+
+    @staticmethod
+    def _closeGenerators(state: RunState) -> None:
+        """Close a stopped microprocess's generators (innermost first), so their
+        ``finally`` blocks run now; a generator that already ended is left alone."""
+        for step in (state.step, *reversed(state.callStack or ())):
+            generator: Any = getattr(step, "__self__", None)
+            if getattr(generator, "gi_frame", None) is not None and not generator.gi_running:
+                generator.close()
 
     def _fault(self, mprocess: microprocess, exc: BaseException) -> None:
         self._retire(mprocess)
