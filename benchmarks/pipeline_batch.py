@@ -126,11 +126,13 @@ def check(name: str, n: int, count: int | None, last) -> None:
         f"{name}: the sink got {count} of {n} messages (last {last!r}); the pipeline is broken")
 
 
-def run_axon(n: int, idle: int = 0) -> float:
+def run_axon(n: int, idle: int = 0, onAsyncio: bool = False) -> float:
     """Seconds to move ``n`` messages through the Axon pipeline.
 
     With ``idle`` > 0, that many extra components are first activated on the
     same scheduler and run once, so they are paused while the pipeline runs.
+    With ``onAsyncio`` the scheduler is driven by an asyncio event loop
+    (``runAsync``) instead of running its own loop.
     """
     Source, Stage, Sink, Idle = axon_classes()
     sched = fresh_scheduler()
@@ -150,7 +152,10 @@ def run_axon(n: int, idle: int = 0) -> float:
     sink = chain[-1]
     with watchdog(sched.stop), gc_paused():
         start = perf_counter()
-        sched.runThreads()
+        if onAsyncio:
+            run_asyncio_on_new_loop(sched.runAsync())
+        else:
+            sched.runThreads()
     check("Axon", n, sink.count, sink.last)
     return sink.finished - start
 
