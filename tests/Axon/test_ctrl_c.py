@@ -56,3 +56,38 @@ def test_sigint_stops_every_component_and_exits_with_the_interrupt_status() -> N
     assert "KeyboardInterrupt" in err
     assert "thread told to stop" in out
     assert "idle closed down" in out
+
+
+ASYNC_PROGRAM = textwrap.dedent("""
+    import asyncio
+    from Axon.Component import component
+
+    class Forever(component):
+        async def main(self):
+            print("ready", flush=True)
+            try:
+                await asyncio.Event().wait()
+            finally:
+                print("await cancelled", flush=True)
+
+    asyncio.run(Forever().runAsync())
+""")
+
+
+def test_sigint_under_asyncio_cancels_pending_awaits_and_exits_with_the_interrupt_status() -> None:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
+    child = subprocess.Popen([sys.executable, "-c", ASYNC_PROGRAM], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline() == "ready\n"
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=20)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    assert child.returncode == -signal.SIGINT, err
+    assert "await cancelled" in out
+    assert "Task was destroyed" not in err and "never awaited" not in err
