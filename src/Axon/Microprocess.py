@@ -276,11 +276,12 @@ class microprocess(AxonObject):
         rs = self._runstate
         if self.scheduler is None or rs.stopped:
             return
+        if rs.timer is not None:          # a later pause replaces an earlier timeout
+            rs.timer.cancel()
+            rs.timer = None
         if timeout is not None:
             if timeout < 0:
                 raise ValueError(f"pause timeout must be >= 0, not {timeout!r}")
-            if rs.timer is not None:
-                rs.timer.cancel()
             rs.timer = self.scheduler.callLater(timeout, rs.timedWake)
         rs.paused = True
 

@@ -48,7 +48,9 @@ An exception escaping a microprocess's ``main`` is logged (logger
 microprocess is then closed down exactly as if it had finished, so its parent
 is woken, and the rest of the system keeps running. Set
 ``scheduler.reraiseExceptions = True`` (tests do) to have the exception
-propagate out of ``runThreads()`` instead, after the close-down.
+propagate out of ``runThreads()`` instead, after the close-down. Exceptions
+whose class has a true ``axonReraise`` attribute always propagate: they are
+meant to end the whole run (``Kamaelia.Util.TestResult.StopSystemException``).
 
 ``KeyboardInterrupt`` during ``runThreads()`` stops every microprocess
 (threaded components are told to stop and are joined) and is then re-raised,
@@ -618,7 +620,7 @@ class scheduler(microprocess):
         self._report(mprocess, exc, "in main()")
 
     def _report(self, mprocess: microprocess, exc: BaseException, where: str) -> None:
-        if self.reraiseExceptions:
+        if self.reraiseExceptions or getattr(exc, "axonReraise", False):
             raise exc
         log.error("%s raised %s %s; it has been closed down and the system "
                   "carries on", mprocess.name, type(exc).__name__, where, exc_info=exc)

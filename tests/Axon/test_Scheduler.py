@@ -651,3 +651,39 @@ def test_cancelled_timers_do_not_pile_up_in_the_timer_heap() -> None:
     loop.close()
     assert len(sched._timers) == 100
     assert all(not entry[2].cancelled for entry in sched._timers)
+
+
+def test_exception_marked_axonReraise_propagates_even_when_logging() -> None:
+    import pytest
+    from Axon.Component import component
+    from Axon.Scheduler import scheduler
+
+    class EndOfRun(Exception):
+        axonReraise = True
+
+    class Ender(component):
+        def main(self):
+            yield 1
+            raise EndOfRun("stop everything")
+
+    scheduler.run.reraiseExceptions = False
+    with pytest.raises(EndOfRun, match="stop everything"):
+        Ender().run()
+
+
+def test_plain_pause_cancels_an_earlier_pause_timeout() -> None:
+    from Axon.Component import component
+    from Axon.Scheduler import scheduler
+
+    class Changer(component):
+        def main(self):
+            self.pause(0.01)
+            self.pause()
+            yield 1
+
+    changer = Changer().activate()
+    loop = scheduler.run.main()
+    next(loop)
+    assert changer._runstate.timer is None
+    assert all(entry[2].cancelled for entry in scheduler.run._timers)
+    loop.close()
