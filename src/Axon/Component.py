@@ -260,7 +260,7 @@ class component(AsyncComponentMixin, microprocess):
 
     def _closeDownMicroprocess(self) -> Any:
         """Wake everyone waiting for this component to end (its parent)."""
-        for callback in self._callOnCloseDown:
+        for callback in list(self._callOnCloseDown):   # callbacks may change the list
             callback()
         return None
 

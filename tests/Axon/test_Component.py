@@ -644,3 +644,15 @@ def test_take_watcher_added_during_an_Inbox_iteration_fires_when_it_ends() -> No
     taken.extend(messages)                    # finishes the drain
     assert taken == [0, 1, 2]
     assert fired == [0]
+
+
+def test_every_closedown_callback_runs_even_if_one_removes_the_child() -> None:
+    from Axon.Component import component
+
+    parent, child = component(), component()
+    parent.addChildren(child)
+    calls: list[str] = []
+    child._callOnCloseDown.append(lambda: parent.removeChild(child))
+    child._callOnCloseDown.append(lambda: calls.append("later"))
+    child._closeDownMicroprocess()
+    assert calls == ["later"]
