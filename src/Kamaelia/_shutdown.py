@@ -25,16 +25,26 @@ that same message out of its ``"signal"`` outbox, so the component after it
 ends too. :func:`shutdownRequest` takes everything waiting on ``"control"``
 and returns the first such message (or ``None``); anything else there is
 logged as unexpected and dropped, so a stray message cannot block shutdown.
+:func:`forwardControl` is the variant for components that pass *every*
+control message on out of ``"signal"`` (``PassThrough``, ``SubscribeTo``).
+
+:func:`runUntilShutdown` is the whole loop above as a generator, for
+components whose work is "handle what is waiting, pause when idle"::
+
+    def main(self):
+        request = yield from runUntilShutdown(self, self.handleWaiting)
+        self.send(request, "signal")
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Callable, Generator, Sequence
 
 from Axon.Ipc import ipc, producerFinished, shutdownMicroprocess
 
-__all__ = ["SHUTDOWN_MESSAGES", "isShutdown", "shutdownRequest"]
+__all__ = ["SHUTDOWN_MESSAGES", "isShutdown", "shutdownRequest", "forwardControl",
+           "runUntilShutdown"]
 
 log = logging.getLogger("Kamaelia")
 
@@ -60,3 +70,64 @@ def shutdownRequest(component: Any, boxname: str = "control") -> ipc | None:
         log.warning("%s ignored an unexpected message on %r: %r",
                     component.name, boxname, message)
     return None
+
+
+def forwardControl(component: Any, boxname: str = "control",
+                   outboxes: Sequence[str] = ("signal",)) -> ipc | None:
+    """Pass every message waiting in ``boxname`` on out of each of ``outboxes``,
+    up to the first shutdown message, which is returned (not yet passed on);
+    None if there is none.
+
+    For components whose job includes carrying control messages downstream.
+    """
+    while component.dataReady(boxname):
+        message = component.recv(boxname)
+        if isinstance(message, SHUTDOWN_MESSAGES):
+            return message
+        for outbox in outboxes:
+            component.send(message, outbox)
+    return None
+
+
+def runUntilShutdown(component: Any, handle: Callable[[], Any],
+                     control: Callable[[], ipc | None] | None = None,
+                     timeout: float | None = None) -> Generator[int, None, ipc]:
+    """The usual component loop, as a generator to ``yield from`` in ``main``.
+
+    Each time the component runs, ``handle()`` deals with what is waiting in
+    its inboxes, then ``control()`` (default: :func:`shutdownRequest`) looks
+    for a shutdown message. When one comes, ``handle()`` runs once more, so
+    nothing already received is lost, and the message is *returned*: passing
+    it on (usually out of ``"signal"``) is the caller's job. Otherwise the
+    component pauses until a message arrives (or ``timeout`` seconds pass).
+
+    ``handle()`` returns a false value normally, or ``True`` when it is held
+    back by a full destination (a size-limited inbox): the component then
+    pauses even though messages wait in its inboxes, and is woken when the
+    full inbox has a message taken out (or something new arrives). After a
+    ``producerFinished`` the loop goes on until ``handle()`` stops returning
+    ``True`` (everything received has been dealt with); a
+    ``shutdownMicroprocess``, before or during that wait, ends it at once.
+    ``handle()`` may also return an ``ipc`` message to say that the component
+    has finished by itself: the loop ends and returns that message.
+    """
+    check = control if control is not None else (lambda: shutdownRequest(component))
+    request: ipc | None = None
+    while True:
+        outcome = handle()
+        if isinstance(outcome, ipc):
+            return outcome
+        if request is None:
+            request = check()
+            if request is not None:
+                continue                # handle what came before it, then decide
+        elif outcome is not True or isinstance(request, shutdownMicroprocess):
+            return request
+        else:                           # finishing, held back: only "stop now" matters
+            later = check()
+            if isinstance(later, shutdownMicroprocess):
+                request = later
+                continue
+        if outcome is True or not component.anyReady():
+            component.pause(timeout)
+        yield 1

@@ -25,30 +25,40 @@ through to the first child's, and the last child's ``"outbox"`` and
 Pipeline reaches the first child in a single step.
 
 The links are made when the Pipeline is built, so a component lacking one of
-those boxes is reported at once. When activated, the Pipeline activates its
-children and then sleeps; it is woken whenever a child ends, and it ends once
-all of its children have ended.
+those boxes is reported at once (and no link is left behind). When
+activated, the Pipeline activates its children and then sleeps; it is woken
+whenever a child ends, and it ends once all of its children have ended.
 
 Shutdown: the Pipeline does not act on ``producerFinished`` or
 ``shutdownMicroprocess`` itself. Those arriving on its ``"control"`` go to the
 first child, and each child conventionally passes them on out of its
 ``"signal"`` when it ends, so the chain shuts down in order; whatever the
 last child sends on ``"signal"`` leaves through the Pipeline's ``"signal"``.
+The Pipeline sends nothing on ``"signal"`` of its own.
 
-What it does not do: it does not track components that its children create.
+When a child ends, the Pipeline at once undoes its links to it. So once the
+first child has ended, what arrives on the Pipeline's ``"control"`` is no
+longer lost in the dead child's inbox: as in a ``Graphline`` whose control
+leads to no child, the Pipeline passes it to the running child(ren) whose
+``"control"`` nothing is linked to any more -- the new head of the chain --
+so a Pipeline can always be shut down. Data arriving on its ``"inbox"``
+after the first child has ended has nowhere to go: each message is logged
+as an error (logger ``Kamaelia.Chassis``) and dropped.
+
+What it does not do: it does not track components that its children create,
+and it does not re-link the chain around a child that ended in the middle.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
 
-from Axon.Component import component
-from Axon.Ipc import newComponent
+from Kamaelia.Chassis._wiring import Wire, WiredChassis, checkArguments
 
 __all__ = ["Pipeline", "pipeline"]
 
 
-class Pipeline(component):
+class Pipeline(WiredChassis):
     """Pipeline(*components) -> new Pipeline component
 
     Arguments:
@@ -57,41 +67,31 @@ class Pipeline(component):
     """
 
     Inboxes = {"inbox": "passed to the first component's inbox",
-               "control": "passed to the first component's control"}
+               "control": "passed to the first component's control (to the new first "
+                          "one's, once it has ended)"}
     Outboxes = {"outbox": "from the last component's outbox",
                 "signal": "from the last component's signal"}
 
     def __init__(self, *components: Any, **argd: Any) -> None:
+        checked = checkArguments("Pipeline", components)
         super().__init__(**argd)
-        if not components:
-            raise ValueError("Pipeline() needs at least one component")
-        for position, candidate in enumerate(components):
-            if not isinstance(candidate, component):
-                raise TypeError(f"Pipeline argument {position} is not a component: "
-                                f"{candidate!r}")
-        self.components = list(components)
-        for source, sink in zip(self.components, self.components[1:]):
-            self.link((source, "outbox"), (sink, "inbox"))
-            self.link((source, "signal"), (sink, "control"))
+        self.components = checked
+        wires: list[Wire] = []
+        for n, (source, sink) in enumerate(zip(self.components, self.components[1:])):
+            where = f"Pipeline linking argument {n} to argument {n + 1}"
+            wires.append(((source, "outbox"), (sink, "inbox"), 0, where))
+            wires.append(((source, "signal"), (sink, "control"), 0, where))
         first, last = self.components[0], self.components[-1]
-        self.link((self, "inbox"), (first, "inbox"), passthrough=1)
-        self.link((self, "control"), (first, "control"), passthrough=1)
-        self.link((last, "outbox"), (self, "outbox"), passthrough=2)
-        self.link((last, "signal"), (self, "signal"), passthrough=2)
-
-    def main(self) -> Iterator[Any]:
-        self.addChildren(*self.components)
-        yield newComponent(*self.components)
-        while not self.childrenDone():
-            self.pause()
-            yield 1
-
-    def childrenDone(self) -> bool:
-        """Forget children that have ended; True when none are left."""
-        for child in self.childComponents():
-            if child._isStopped():
-                self.removeChild(child)
-        return not self.children
+        wires += [
+            ((self, "inbox"), (first, "inbox"), 1, "Pipeline linking its inbox to argument 0"),
+            ((self, "control"), (first, "control"), 1,
+             "Pipeline linking its control to argument 0"),
+            ((last, "outbox"), (self, "outbox"), 2,
+             f"Pipeline linking argument {len(components) - 1} to its outbox"),
+            ((last, "signal"), (self, "signal"), 2,
+             f"Pipeline linking argument {len(components) - 1} to its signal"),
+        ]
+        self.wire(wires)
 
 
 #: Lower-case alias used by some 1.14-era code.

@@ -3,79 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator
+from typing import Callable
 
 import pytest
 
 from Axon.Component import component
-from Axon.Ipc import newComponent, producerFinished, shutdownMicroprocess
+from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Axon.Scheduler import scheduler
 from Kamaelia.Chassis.Pipeline import Pipeline, pipeline
 from Kamaelia.Util.DataSource import DataSource
 from Kamaelia.Util.PureTransformer import PureTransformer
 
-RunRounds = Callable[[int], bool]
-SHUTDOWN = (producerFinished, shutdownMicroprocess)
-
-
-class Collector(component):
-    """Records what reaches "inbox" and "control"; ends on a shutdown message."""
-
-    def __init__(self, **argd: Any) -> None:
-        super().__init__(**argd)
-        self.got: list[Any] = []
-        self.control: list[Any] = []
-
-    def main(self) -> Iterator[Any]:
-        while True:
-            self.got.extend(self.Inbox("inbox"))
-            while self.dataReady("control"):
-                message = self.recv("control")
-                self.control.append(message)
-                if isinstance(message, SHUTDOWN):
-                    self.got.extend(self.Inbox("inbox"))
-                    return
-            if not self.anyReady():
-                self.pause()
-            yield 1
-
-
-class Harness(component):
-    """Drives a component as its parent: sends ``messages`` into its "inbox",
-    then ``finisher`` into its "control", and records what comes out of its
-    "outbox" and "signal" until the latter says it is done."""
-
-    Inboxes = {"inbox": "from the child's outbox", "control": "from the child's signal"}
-    Outboxes = {"outbox": "to the child's inbox", "signal": "to the child's control"}
-
-    def __init__(self, child: component, messages: list[Any], finisher: Any) -> None:
-        super().__init__()
-        self.child = child
-        self.messages = messages
-        self.finisher = finisher
-        self.got: list[Any] = []
-        self.control: list[Any] = []
-
-    def main(self) -> Iterator[Any]:
-        child = self.child
-        self.link((self, "outbox"), (child, "inbox"))
-        self.link((self, "signal"), (child, "control"))
-        self.link((child, "outbox"), (self, "inbox"))
-        self.link((child, "signal"), (self, "control"))
-        self.addChildren(child)
-        yield newComponent(child)
-        for message in self.messages:
-            self.send(message, "outbox")
-            yield 1
-        self.send(self.finisher, "signal")
-        while True:
-            self.got.extend(self.Inbox("inbox"))
-            self.control.extend(self.Inbox("control"))
-            if self.control:
-                return
-            if not self.anyReady():
-                self.pause()
-            yield 1
+from chassis_helpers import (Collector, Harness, RunRounds, Stubborn, both_shutdowns,
+                             chassisErrors, runUntil, watch)
 
 
 def add(n: int) -> Callable[[int], int]:
@@ -174,17 +114,6 @@ def test_the_last_childs_signal_leaves_through_the_pipelines_signal() -> None:
     assert len(outside.control) == 1 and outside.control[0].caller is source
 
 
-class Stubborn(component):
-    """Ignores "control"; ends only when something arrives on "release"."""
-
-    Inboxes = {"inbox": "ignored", "control": "ignored", "release": "ends it"}
-
-    def main(self) -> Iterator[Any]:
-        while not self.dataReady("release"):
-            self.pause()
-            yield 1
-
-
 def test_the_pipeline_ends_only_when_all_its_children_have_ended(run_rounds: RunRounds) -> None:
     source = DataSource(["x"])
     stubborn = Stubborn()
@@ -202,6 +131,48 @@ def test_the_pipeline_sleeps_while_its_children_run(run_rounds: RunRounds) -> No
     p = Pipeline(Stubborn()).activate()
     run_rounds(10)
     assert scheduler.run.isThreadPaused(p)
+
+
+@both_shutdowns
+def test_once_the_first_child_has_ended_a_shutdown_on_control_reaches_the_new_head(
+        run_rounds: RunRounds, kind: type) -> None:
+    # The first child ends without signalling anyone, so only a shutdown sent
+    # to the Pipeline can end the rest: it must not vanish into the dead child.
+    first, middle, last = Stubborn(), PureTransformer(), Collector()
+    p = Pipeline(first, middle, last).activate()
+    run_rounds(5)
+    first.inboxes["release"].append("go")
+    runUntil(run_rounds, first._isStopped)
+    assert p.inboxes["control"].target is None     # undone the moment it ended
+    assert first in p.childComponents()            # ... before the Pipeline even ran
+    message = kind()
+    p.inboxes["control"].append(message)
+    assert run_rounds(100) is True
+    assert last.control == [message]               # passed on by the middle child
+    assert middle._isStopped() and p._isStopped()
+
+
+def test_data_arriving_after_the_first_child_ended_is_logged_not_silently_lost(
+        run_rounds: RunRounds, caplog: pytest.LogCaptureFixture) -> None:
+    first, second = Stubborn(), Collector()
+    p = Pipeline(first, second).activate()
+    run_rounds(5)
+    first.inboxes["release"].append("go")
+    runUntil(run_rounds, first._isStopped)
+    p.inboxes["inbox"].append("late")
+    p.inboxes["control"].append(producerFinished())
+    assert run_rounds(100) is True
+    assert second.got == []
+    assert any("'inbox'" in error and "'late'" in error for error in chassisErrors(caplog))
+
+
+def test_the_pipeline_sends_nothing_of_its_own_on_signal() -> None:
+    source = DataSource(["a"])
+    p = Pipeline(source, PureTransformer())
+    outside = watch(p)
+    p.run()
+    assert [type(m) for m in outside.control] == [producerFinished]
+    assert outside.control[0].caller is source
 
 
 # --------------------------------------------------------- argument checking
@@ -258,6 +229,22 @@ def test_a_child_lacking_a_box_is_reported_at_construction_naming_child_and_box(
     with pytest.raises(Exception) as caught:
         Pipeline(*arrange(odd))
     assert f"{odd.name} has no {kind} {boxname!r}" in str(caught.value)
+
+
+def test_a_failed_construction_leaves_no_links_behind() -> None:
+    first, second = PureTransformer(), PureTransformer()
+    with pytest.raises(Exception, match="has no inbox 'inbox'"):
+        Pipeline(first, second, NoInbox())
+    assert first.outboxes["outbox"].target is None
+    assert second.outboxes["outbox"].target is None
+    sink = Collector()
+    Pipeline(DataSource(["again"]), Pipeline(first, second), sink).run()
+    assert sink.got == ["again"]
+
+
+def test_an_error_names_the_link_that_failed() -> None:
+    with pytest.raises(Exception, match="Pipeline linking argument 0 to argument 1"):
+        Pipeline(NoOutbox(), PureTransformer())
 
 
 def test_lower_case_alias() -> None:

@@ -1,0 +1,318 @@
+"""Tests for Kamaelia.Chassis.Carousel: one child at a time, replaced on request."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from Axon.Component import component
+from Axon.Ipc import producerFinished, shutdownMicroprocess
+from Kamaelia.Chassis.Carousel import Carousel
+from Kamaelia.Util.DataSource import DataSource
+
+from chassis_helpers import (SHUTDOWN, Emitter, RunRounds, both_shutdowns, chassisErrors,
+                             chassisWarnings)
+
+
+class Farewell(component):
+    """Sends "<label>: <message>" for each message on "inbox"; on a shutdown
+    message sends "<label>: bye (<message class>)" and passes it on."""
+
+    def __init__(self, label: str, **argd: Any) -> None:
+        super().__init__(**argd)
+        self.label = label
+        self.control: list[Any] = []
+
+    def main(self) -> Iterator[Any]:
+        while True:
+            for message in self.Inbox("inbox"):
+                self.send(f"{self.label}: {message}", "outbox")
+            for message in self.Inbox("control"):
+                self.control.append(message)
+                if isinstance(message, SHUTDOWN):
+                    self.send(f"{self.label}: bye ({type(message).__name__})", "outbox")
+                    self.send(message, "signal")
+                    return
+            self.pause()
+            yield 1
+
+
+class Lingerer(Farewell):
+    """A Farewell that ignores producerFinished (it only ends on shutdownMicroprocess)."""
+
+    def main(self) -> Iterator[Any]:
+        while True:
+            for message in self.Inbox("control"):
+                self.control.append(message)
+                if isinstance(message, shutdownMicroprocess):
+                    self.send(message, "signal")
+                    return
+            self.pause()
+            yield 1
+
+
+def recording(make: Callable[[Any], Any]) -> tuple[Callable[[Any], Any], list[Any]]:
+    """A factory calling ``make(item)``, and the list of children it made."""
+    made: list[Any] = []
+
+    def factory(item: Any) -> Any:
+        child = make(item)
+        made.append(child)
+        return child
+
+    return factory, made
+
+
+def sent(carousel: Carousel, boxname: str) -> list[Any]:
+    """What waits in an (unlinked) outbox of ``carousel``."""
+    return list(carousel.outboxes[boxname])
+
+
+def started(run_rounds: RunRounds, carousel: Carousel, *items: Any) -> None:
+    """Send each item to "next", running the system after each."""
+    carousel.activate()
+    for item in items:
+        carousel.inboxes["next"].append(item)
+        run_rounds(20)
+
+
+# ---------------------------------------------------------------- children
+def test_a_message_on_next_makes_a_child_from_the_factory_with_that_message(
+        run_rounds: RunRounds) -> None:
+    factory, made = recording(lambda item: Farewell(item["file"]))
+    carousel = Carousel(factory)
+    started(run_rounds, carousel, {"file": "a.txt"})
+    assert [child.label for child in made] == ["a.txt"]
+    assert carousel.childComponents() == made and not made[0]._isStopped()
+
+
+def test_inbox_and_outbox_pass_through_to_the_current_child(run_rounds: RunRounds) -> None:
+    carousel = Carousel(Farewell)
+    started(run_rounds, carousel, "one")
+    carousel.inboxes["inbox"].append("a")
+    carousel.inboxes["inbox"].append("b")
+    run_rounds(20)
+    assert sent(carousel, "outbox") == ["one: a", "one: b"]
+
+
+def test_a_new_next_shuts_the_old_child_down_and_waits_for_it_before_the_new_one_starts(
+        run_rounds: RunRounds) -> None:
+    factory, made = recording(Farewell)
+    carousel = Carousel(factory)
+    started(run_rounds, carousel, "one")
+    carousel.inboxes["inbox"].append("a")
+    carousel.inboxes["next"].append("two")
+    run_rounds(30)
+    carousel.inboxes["inbox"].append("b")
+    run_rounds(20)
+    assert sent(carousel, "outbox") == ["one: a", "one: bye (shutdownMicroprocess)", "two: b"]
+    assert [type(m) for m in made[0].control] == [shutdownMicroprocess]
+    assert made[0]._isStopped() and carousel.childComponents() == [made[1]]
+    assert made[0].outboxes["outbox"].target is None        # unwired
+
+
+def test_data_arriving_while_there_is_no_child_goes_to_the_next_one(
+        run_rounds: RunRounds) -> None:
+    factory, made = recording(lambda item: Emitter([item]) if item == "short" else Farewell(item))
+    carousel = Carousel(factory)
+    started(run_rounds, carousel, "short")
+    assert made[0]._isStopped() and carousel.childComponents() == []
+    carousel.inboxes["inbox"].append("waited")
+    run_rounds(20)
+    carousel.inboxes["next"].append("long")
+    run_rounds(20)
+    assert sent(carousel, "outbox") == ["short", "long: waited"]
+
+
+def test_next_is_dealt_with_before_a_shutdown_that_arrives_with_it(
+        run_rounds: RunRounds) -> None:
+    factory, made = recording(Farewell)
+    carousel = Carousel(factory).activate()
+    carousel.inboxes["next"].append("last")
+    carousel.inboxes["control"].append(producerFinished())
+    assert run_rounds(50) is True
+    assert sent(carousel, "outbox") == ["last: bye (producerFinished)"]
+
+
+# --------------------------------------------------------------- requestNext
+def test_a_child_ending_by_itself_makes_it_request_NEXT_once(run_rounds: RunRounds) -> None:
+    carousel = Carousel(lambda item: Emitter([item]))   # signals, then ends
+    started(run_rounds, carousel, "x")
+    assert sent(carousel, "requestNext") == ["NEXT"]
+    assert sent(carousel, "outbox") == ["x"]
+    assert not carousel._isStopped()                   # it waits for the next "next"
+
+
+def test_a_child_ending_without_a_word_also_makes_it_request_NEXT(
+        run_rounds: RunRounds) -> None:
+    carousel = Carousel(lambda item: DataSource([]))
+    started(run_rounds, carousel, "x")
+    assert sent(carousel, "requestNext") == ["NEXT"]
+
+
+class SaysFinishedButLingers(component):
+    def main(self) -> Iterator[Any]:
+        self.send(producerFinished(self), "signal")
+        while not self.dataReady("control"):
+            self.pause()
+            yield 1
+
+
+def test_a_child_signalling_it_has_finished_makes_it_request_NEXT_before_it_ends(
+        run_rounds: RunRounds) -> None:
+    carousel = Carousel(lambda item: SaysFinishedButLingers())
+    started(run_rounds, carousel, "x")
+    assert sent(carousel, "requestNext") == ["NEXT"]
+    assert len(carousel.childComponents()) == 1
+    carousel.inboxes["next"].append("y")              # replaces it, no second request
+    run_rounds(30)
+    assert sent(carousel, "requestNext") == ["NEXT", "NEXT"]
+
+
+def test_a_child_it_told_to_stop_does_not_make_it_request_NEXT(run_rounds: RunRounds) -> None:
+    carousel = Carousel(Farewell)
+    started(run_rounds, carousel, "one", "two")
+    carousel.inboxes["control"].append(shutdownMicroprocess())
+    assert run_rounds(50) is True
+    assert sent(carousel, "requestNext") == []
+
+
+@pytest.mark.parametrize("make1stRequest, expected", [(True, ["NEXT"]), (False, [])])
+def test_make1stRequest_asks_for_the_first_child_at_start(
+        run_rounds: RunRounds, make1stRequest: bool, expected: list[str]) -> None:
+    carousel = Carousel(Farewell, make1stRequest=make1stRequest).activate()
+    run_rounds(5)
+    assert sent(carousel, "requestNext") == expected
+
+
+# ----------------------------------------------------------------- shutdown
+@both_shutdowns
+def test_a_shutdown_goes_to_the_child_then_out_of_signal_and_it_ends(
+        run_rounds: RunRounds, kind: type) -> None:
+    factory, made = recording(Farewell)
+    carousel = Carousel(factory)
+    started(run_rounds, carousel, "one")
+    message = kind()
+    carousel.inboxes["control"].append(message)
+    assert run_rounds(50) is True
+    assert made[0].control == [message]
+    assert sent(carousel, "outbox") == [f"one: bye ({kind.__name__})"]
+    assert sent(carousel, "signal") == [message]
+
+
+@both_shutdowns
+def test_a_shutdown_with_no_child_ends_it_at_once(run_rounds: RunRounds, kind: type) -> None:
+    carousel = Carousel(Farewell).activate()
+    message = kind()
+    carousel.inboxes["control"].append(message)
+    assert run_rounds(5) is True
+    assert sent(carousel, "signal") == [message]
+
+
+def test_a_later_shutdownMicroprocess_reaches_a_child_finishing_after_producerFinished(
+        run_rounds: RunRounds) -> None:
+    factory, made = recording(Lingerer)
+    carousel = Carousel(factory)
+    started(run_rounds, carousel, "slow")
+    first = producerFinished()
+    carousel.inboxes["control"].append(first)
+    assert run_rounds(30) is False                     # the child ignores producerFinished
+    carousel.inboxes["control"].append(shutdownMicroprocess())
+    assert run_rounds(30) is True
+    assert [type(m) for m in made[0].control] == [producerFinished, shutdownMicroprocess]
+    assert sent(carousel, "signal") == [first]
+
+
+# ------------------------------------------------- messages it cannot handle
+def test_a_factory_that_raises_is_logged_and_the_current_child_carries_on(
+        run_rounds: RunRounds, caplog: pytest.LogCaptureFixture) -> None:
+    def factory(item: str) -> component:
+        if item == "bad":
+            raise KeyError(item)
+        return Farewell(item)
+
+    carousel = Carousel(factory)
+    started(run_rounds, carousel, "good", "bad")
+    carousel.inboxes["inbox"].append("still here")
+    run_rounds(20)
+    assert sent(carousel, "outbox") == ["good: still here"]
+    assert chassisErrors(caplog) == [f"{carousel.name}: componentFactory('bad') raised; "
+                                     "item skipped"]
+    assert caplog.records[-1].exc_info is not None
+
+
+class NoSignal(component):
+    Outboxes = ["outbox"]
+
+
+@pytest.mark.parametrize("returned, problem", [
+    (lambda: "not me", "which is not a component"),
+    (lambda: Farewell("x").activate(), "which has already been activated"),
+    (lambda: NoSignal(), "has no outbox 'signal'"),
+], ids=["not-a-component", "already-activated", "missing-box"])
+def test_a_factory_returning_an_unusable_child_is_logged_and_skipped(
+        run_rounds: RunRounds, caplog: pytest.LogCaptureFixture,
+        returned: Callable[[], Any], problem: str) -> None:
+    carousel = Carousel(lambda item: returned())
+    started(run_rounds, carousel, "item")
+    assert carousel.childComponents() == []
+    [error] = chassisErrors(caplog)
+    assert error.startswith(f"{carousel.name}: componentFactory('item') returned ")
+    assert problem in error and error.endswith("item skipped")
+
+
+def test_a_factory_that_is_not_callable_is_refused() -> None:
+    with pytest.raises(TypeError, match=re.escape(
+            "Carousel needs a callable componentFactory, not 'Farewell'")):
+        Carousel("Farewell")
+
+
+def test_other_control_messages_go_to_the_current_child(run_rounds: RunRounds) -> None:
+    factory, made = recording(Farewell)
+    carousel = Carousel(factory)
+    started(run_rounds, carousel, "one")
+    carousel.inboxes["control"].append("status?")
+    run_rounds(20)
+    assert made[0].control == ["status?"]
+
+
+def test_a_control_message_with_no_child_to_take_it_is_logged(
+        run_rounds: RunRounds, caplog: pytest.LogCaptureFixture) -> None:
+    carousel = Carousel(Farewell).activate()
+    carousel.inboxes["control"].append("status?")
+    run_rounds(5)
+    assert chassisErrors(caplog) == [f"{carousel.name}: no running child to pass 'status?' "
+                                     "to (it arrived on 'control'); dropped"]
+
+
+class OddSignaller(component):
+    def main(self) -> Iterator[Any]:
+        self.send("I am odd", "signal")
+        while not self.dataReady("control"):
+            self.pause()
+            yield 1
+
+
+def test_a_childs_signal_that_is_no_shutdown_is_logged_as_ignored(
+        run_rounds: RunRounds, caplog: pytest.LogCaptureFixture) -> None:
+    carousel = Carousel(lambda item: OddSignaller())
+    started(run_rounds, carousel, "x")
+    assert chassisWarnings(caplog) == [f"{carousel.name}: ignored 'I am odd' from a child's "
+                                       "'signal' outbox"]
+    assert sent(carousel, "requestNext") == []
+
+
+def test_data_still_waiting_when_it_ends_is_logged(
+        run_rounds: RunRounds, caplog: pytest.LogCaptureFixture) -> None:
+    carousel = Carousel(Farewell).activate()
+    carousel.inboxes["inbox"].append("orphan")
+    carousel.inboxes["control"].append(shutdownMicroprocess())
+    assert run_rounds(10) is True
+    assert any("'orphan'" in error for error in chassisErrors(caplog))
+
+
+def test_its_boxes_have_the_1_14_names() -> None:
+    assert set(Carousel.Inboxes) == {"inbox", "next", "control", "_control"}
+    assert {"outbox", "signal", "requestNext"} <= set(Carousel.Outboxes)
