@@ -21,34 +21,11 @@ from Axon.Component import component
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Axon.Scheduler import scheduler
 from Axon.ThreadedComponent import threadedadaptivecommscomponent, threadedcomponent
+from componentharness import Collector
 from Kamaelia.Util.DataSource import DataSource
 
 #: Upper bound for any handshake; reaching it means the behaviour under test is broken.
 PATIENCE = 10.0
-
-SHUTDOWN = (producerFinished, shutdownMicroprocess)
-
-
-class Collector(component):
-    """Records what reaches "inbox"; ends on a shutdown message on "control"."""
-
-    def __init__(self, **argd: Any) -> None:
-        super().__init__(**argd)
-        self.got: list[Any] = []
-        self.control: list[Any] = []
-
-    def main(self) -> Iterator[Any]:
-        while True:
-            self.got.extend(self.Inbox("inbox"))
-            while self.dataReady("control"):
-                message = self.recv("control")
-                self.control.append(message)
-                if isinstance(message, SHUTDOWN):
-                    self.got.extend(self.Inbox("inbox"))
-                    return
-            if not self.anyReady():
-                self.pause()
-            yield 1
 
 
 class Idle(component):

@@ -4,40 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from Axon.Component import component
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Axon.Scheduler import scheduler
+from componentharness import Collector
 from Kamaelia.Chassis.Pipeline import Pipeline
 from Kamaelia.Util.DataSource import DataSource
 from Kamaelia.Util.PureTransformer import PureTransformer
 
-SHUTDOWN = (producerFinished, shutdownMicroprocess)
-
-
-class Collector(component):
-    """Records what reaches "inbox" and "control"; ends on a shutdown message."""
-
-    def __init__(self, **argd: Any) -> None:
-        super().__init__(**argd)
-        self.got: list[Any] = []
-        self.control: list[Any] = []
-
-    def main(self) -> Iterator[Any]:
-        while True:
-            self.got.extend(self.Inbox("inbox"))
-            while self.dataReady("control"):
-                message = self.recv("control")
-                self.control.append(message)
-                if isinstance(message, SHUTDOWN):
-                    self.got.extend(self.Inbox("inbox"))
-                    return
-            if not self.anyReady():
-                self.pause()
-            yield 1
 
 
 def transform(function: Any, messages: list[Any]) -> Collector:
