@@ -225,7 +225,13 @@ class postbox:
         return self.pop(0)
 
     def __len__(self) -> int:
-        return len(self.q)
+        """Messages waiting where a message sent into this box would go (its sink).
+
+        For a linked outbox that is the destination inbox, as in 1.14, so
+        ``len(self.outboxes["outbox"]) < limit`` keeps a producer ahead of its
+        consumer by at most ``limit``. :meth:`local_len` counts this box alone.
+        """
+        return len(self.sink.q)
 
     def local_len(self) -> int:
         """Number of messages waiting in this box itself (1.14 name)."""
