@@ -1,0 +1,93 @@
+"""SimpleFileWriter: write what arrives to a file.
+
+Example Usage
+-------------
+Save lines to a file, replacing it only once all of them are written::
+
+    import tempfile, os
+    from Kamaelia.Chassis.Pipeline import Pipeline
+    from Kamaelia.File.Writing import SimpleFileWriter
+    from Kamaelia.Util.DataSource import DataSource
+
+    path = os.path.join(tempfile.mkdtemp(), "out.txt")
+    Pipeline(DataSource(["one\\n", "two\\n"]), SimpleFileWriter(path, atomic=True)).run()
+    assert open(path).read() == "one\\ntwo\\n"
+
+How does it work?
+-----------------
+``SimpleFileWriter(filename, mode="wb", atomic=False)`` opens the file when
+it starts (``"w"``/``"wb"`` replace it, ``"a"``/``"ab"`` append to it) and
+writes each message arriving on ``"inbox"``: ``bytes`` as they are, ``str``
+as UTF-8 (the file is always written in binary, so text is never altered). A
+message of any other type is logged as an error and skipped. All disk I/O
+happens in the component's own thread. What has been written is flushed to
+the operating system whenever the inbox is empty.
+
+With ``atomic=True`` the data goes to a temporary file beside the target
+(``.name.XXXXXXXX.tmp``), which replaces the target in one step when the
+writer finishes (after ``fsync``); until then the old file is untouched, and
+if the writer fails or is told to stop, the temporary file is deleted and
+the old file stays as it was. A replaced file keeps its permissions.
+Atomic appending is refused (``ValueError``).
+
+Errors: a file that cannot be opened or written (no such folder, permission
+denied, disk full, ...) is reported: a
+:class:`~Kamaelia.File.messages.fileError` naming the path and the reason is
+logged and sent out of ``"signal"`` (and the temporary file, if any,
+deleted). The writer then takes and drops what still arrives, so that its
+producers are not left waiting, until a shutdown message comes; then it
+ends.
+
+Shutdown: on ``producerFinished`` arriving on ``"control"`` it writes
+everything that arrived before it, flushes and closes the file (with
+``atomic``: moves it into place), then passes the message on out of
+``"signal"`` and ends. On ``shutdownMicroprocess`` it does the same, except
+that with ``atomic`` the unfinished file is deleted instead (the target keeps
+its old contents). If closing fails, it sends a ``fileError`` instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from Kamaelia.File._base import FileTarget, FileWriter
+
+__all__ = ["SimpleFileWriter"]
+
+MODES = {"w": False, "wb": False, "wt": False, "a": True, "ab": True, "at": True}
+
+
+class SimpleFileWriter(FileWriter):
+    """SimpleFileWriter(filename, mode="wb", atomic=False) -> writes what arrives to a file
+
+    - filename -- the file to write
+    - mode     -- ``"wb"`` (or ``"w"``): replace the file; ``"ab"`` (or ``"a"``): append
+    - atomic   -- write a temporary file and move it into place at the end
+    """
+
+    Inboxes = {"inbox": "data to write: bytes, or str (written as UTF-8)",
+               "control": "producerFinished or shutdownMicroprocess: close the file and end"}
+    Outboxes = {"outbox": "not used",
+                "signal": "the shutdown message received, once the file is closed; "
+                          "fileError if the file cannot be written"}
+
+    def __init__(self, filename: str, mode: str = "wb", atomic: bool = False,
+                 **argd: Any) -> None:
+        if mode not in MODES:
+            raise ValueError(f"SimpleFileWriter writes; mode must be one of "
+                             f"{', '.join(map(repr, MODES))}, not {mode!r}")
+        self.target = FileTarget(filename, append=MODES[mode], atomic=atomic)
+        super().__init__(**argd)
+        self.filename = filename
+        self.mode = mode
+        self.atomic = atomic
+
+    def main(self) -> None:
+        target = self.target
+        if not self.attempt(target, target.open):
+            return self.discardAfterFailure()
+        request = self.serve(lambda data: self.writeTo(target, data),
+                             idle=lambda: self.attempt(target, target.flush))
+        if request is None or not self.finish(target, request):
+            return self.discardAfterFailure()
+        self.send(request, "signal")

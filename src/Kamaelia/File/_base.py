@@ -1,0 +1,492 @@
+"""What the components of ``Kamaelia.File`` share (not public API).
+
+How does it work?
+-----------------
+Disk I/O never runs in the scheduler's thread: every component here that
+touches files is a :class:`FileThread`, a ``threadedcomponent`` whose
+blocking ``main`` runs in its own thread. Its queues are short
+(``queuelengths=8``), so what waits between a reader and a writer stays in
+the real inboxes, where it is visible and bounded (see ``maxqueue`` below).
+
+:func:`reportFailure` is the one way a component here says it cannot use a
+file: it logs the :class:`~Kamaelia.File.messages.fileError` (logger
+``Kamaelia.File``) and sends it out of ``"signal"``; the caller then ends.
+
+:class:`StreamingReader` is the loop shared by the readers that send a whole
+file in pieces (``SimpleReader``, ``MaxSpeedFileReader``,
+``IntelligentFileReader``, and, through :class:`PacedReader`, which reads a
+file or a command's output in bytes or lines at a steady pace,
+``ReadFileAdaptor``):
+
+* a subclass says how to open the source (:meth:`StreamingReader.openSource`)
+  and how to read one piece (:meth:`StreamingReader.readPiece`); ``interval``
+  (seconds, 0 = as fast as possible) paces the pieces against a clock that
+  does not drift, and with ``aggregate`` a reader that fell behind reads the
+  missed pieces as one;
+* *bounded read-ahead*: once ``maxqueue`` pieces wait in the inbox of the
+  component it sends to, it stops reading until that component takes one
+  (it asks to be told through the box's take notification, so there is no
+  polling). Memory stays bounded however large the file, which is what
+  lets a reader and a writer copy files larger than memory. An unlinked
+  outbox has no consumer to wait for: pieces then pile up in it as in 1.14;
+* ``producerFinished`` or ``shutdownMicroprocess`` on ``"control"`` stop it
+  between pieces, and it passes the message on out of ``"signal"``;
+* at the end of the file it waits until its consumer has taken every piece
+  (so a consumer that looks at ``"control"`` before ``"inbox"`` loses
+  nothing), then sends ``producerFinished``. A shutdown message it receives
+  is passed on at once.
+
+:meth:`FileThread.serve` is the loop of the components that handle each
+message on ``"inbox"`` (``PromptedFileReader``, ``TriggeredFileReader`` and
+the writers): it handles what arrived, pauses, and returns the shutdown
+request once everything sent before it has been handled.
+
+:class:`FileWriter` adds what the writers share: running a step on a
+:class:`FileTarget` and reporting an ``OSError`` as a ``fileError``;
+closing as the request asks (``shutdownMicroprocess`` abandons an atomic
+file, anything else commits it); and, after a failure, taking and dropping
+what still arrives until told to end, so that a reader waiting for the
+writer to take its data runs to its end instead of waiting for ever.
+
+:class:`FileTarget` is a file being written, optionally *atomically*: the
+data goes to a temporary file in the same folder, which replaces the target
+in one ``os.replace`` on :meth:`FileTarget.commit` (after ``fsync``, so a
+crash leaves the old file or the new one, never a part), and is deleted on
+:meth:`FileTarget.abandon`.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import secrets
+import stat
+import subprocess
+import time
+from typing import Any, BinaryIO, Callable
+
+from Axon.AxonExceptions import noSpaceInBox
+from Axon.Ipc import ipc, producerFinished, shutdownMicroprocess
+from Axon.ThreadedComponent import threadedcomponent
+from Kamaelia._shutdown import shutdownRequest
+from Kamaelia.File.messages import describeExit, fileError
+
+__all__ = ["FileThread", "FileWriter", "StreamingReader", "PacedReader", "FileTarget",
+           "reportFailure", "reasonFor", "asBytes", "checkPositive", "log"]
+
+log = logging.getLogger("Kamaelia.File")
+
+
+def reasonFor(exc: BaseException) -> str:
+    """The reason an operation failed, in words (``strerror`` for OS errors)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def reportFailure(component: Any, path: Any, exc: BaseException, action: str) -> fileError:
+    """Log, and send out of ``"signal"``, a fileError: ``component`` cannot ``action`` ``path``."""
+    error = fileError(component, path, reasonFor(exc), exc, action)
+    log.error("%s", error.message)
+    component.send(error, "signal")
+    return error
+
+
+def asBytes(data: Any) -> bytes | bytearray | memoryview:
+    """``data`` as something a binary file accepts: str is encoded as UTF-8."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return data
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    raise TypeError(f"expected bytes or str, not {type(data).__name__}: {data!r:.80}")
+
+
+def checkPositive(name: str, value: Any, allowZero: bool = False) -> None:
+    """Raise ValueError with the bad value unless ``value`` is a positive number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            value >= 0 if allowZero else value > 0):
+        kind = "non-negative" if allowZero else "positive"
+        raise ValueError(f"{name} must be a {kind} number, not {value!r}")
+
+
+class FileThread(threadedcomponent):
+    """A threaded component with short thread-side queues (see module docstring)."""
+
+    def __init__(self, **argd: Any) -> None:
+        argd.setdefault("queuelengths", 8)
+        super().__init__(**argd)
+
+    def discard(self, boxname: str, why: str | None = None) -> None:
+        """Take everything waiting in ``boxname``, logging each message if ``why`` is given."""
+        for message in self.Inbox(boxname):
+            if why is not None:
+                log.warning("%s %s; dropped %r", self.name, why, message)
+
+    def serve(self, handle: Callable[[Any], bool], idle: Callable[[], bool] | None = None,
+              stopOn: Callable[[], ipc | None] | None = None) -> ipc | None:
+        """The thread's loop: ``handle(message)`` for each message on ``"inbox"``.
+
+        ``idle()`` runs whenever the inbox has been emptied. Both return
+        False when they have ended the component (having reported why): the
+        loop then returns None. Otherwise it returns the shutdown request
+        found by ``stopOn()`` (default: :func:`shutdownRequest`), after
+        handling every message that arrived before it.
+        """
+        check = stopOn if stopOn is not None else (lambda: shutdownRequest(self))
+        while True:
+            for message in self.Inbox("inbox"):
+                if not handle(message):
+                    return None
+            if idle is not None and not idle():
+                return None
+            request = check()
+            if request is not None:
+                # Messages sent before the request are in "inbox" by now
+                # (control never overtakes data), perhaps after the drain above.
+                for message in self.Inbox("inbox"):
+                    if not handle(message):
+                        return None
+                return request
+            self.pause()
+
+    def finishSending(self) -> None:
+        """Wait until the consumer of "outbox" (if any) has taken everything sent."""
+        box = self.outboxes["outbox"]
+        if box.sink is not box:
+            self.waitForConsumer("outbox")
+
+    def finished(self) -> None:
+        """At the end of its data: once the consumer has taken all of it (so
+        none is lost to a consumer that looks at "control" first), send
+        ``producerFinished`` out of "signal"."""
+        self.finishSending()
+        self.send(producerFinished(self), "signal")
+
+
+class FileWriter(FileThread):
+    """Base of the writers: runs a step on a :class:`FileTarget`, reporting failures."""
+
+    def attempt(self, target: "FileTarget", step: Callable[[], Any]) -> bool:
+        """Run ``step()``; if it raises OSError, abandon ``target``, report the
+        failure and return False."""
+        try:
+            step()
+        except OSError as exc:
+            target.abandon()
+            reportFailure(self, target.path, exc, "write")
+            return False
+        return True
+
+    def writeTo(self, target: "FileTarget", data: Any) -> bool:
+        """Write one message; a message that is not bytes or str is logged and skipped."""
+        try:
+            return self.attempt(target, lambda: target.write(data))
+        except TypeError as exc:
+            log.error("%s: cannot write %s to %r; message skipped", self.name, exc, target.path)
+            return True
+
+    def finish(self, target: "FileTarget", request: ipc) -> bool:
+        """Close ``target`` as ``request`` asks; False if that failed (and was reported).
+
+        ``shutdownMicroprocess`` means "stop now": an atomic target is
+        abandoned (the file is left as it was); anything else commits.
+        """
+        if target.atomic and isinstance(request, shutdownMicroprocess):
+            target.abandon()
+            return True
+        return self.attempt(target, target.commit)
+
+    def discardAfterFailure(self, stopOn: Callable[[], Any] | None = None) -> None:
+        """After a reported failure: take and drop what arrives until told to end
+        (by ``stopOn()``, default :func:`shutdownRequest`, returning a message).
+
+        Producers that wait for this writer to take their data (readers
+        stop reading while their consumer is behind) then run to their end
+        instead of waiting for ever; the failure was already reported.
+        """
+        check = stopOn if stopOn is not None else (lambda: shutdownRequest(self))
+        dropped = 0
+        while not self._isStopped():
+            for _ in self.Inbox("inbox"):
+                dropped += 1
+            if check() is not None:
+                break
+            self.pause()
+        if dropped:
+            log.warning("%s dropped %d message(s) that arrived after it failed",
+                        self.name, dropped)
+
+
+class StreamingReader(FileThread):
+    """Base of the readers that send a whole file, piece by piece (see module docstring).
+
+    Subclasses set ``path`` (for messages), implement :meth:`openSource`
+    and :meth:`readPiece`, and may set ``interval`` and ``aggregate``.
+    """
+
+    #: Stop reading while this many pieces wait for the consumer to take them.
+    maxqueue: int = 8
+    #: Seconds between pieces; 0 sends them as fast as the consumer takes them.
+    interval: float = 0.0
+    #: When behind schedule, read the pieces missed as one (instead of catching up).
+    aggregate: bool = False
+    #: True: "inbox" only carries wake-ups, dropped quietly. False: it is not
+    #: used, so what arrives there is logged and dropped.
+    inboxWakesOnly: bool = False
+
+    def __init__(self, **argd: Any) -> None:
+        inboxes = dict(type(self).Inboxes)
+        inboxes["_room"] = "internal: told when the consumer takes a piece"
+        super().__init__(Inboxes=inboxes, **argd)
+        self.path: Any = None
+
+    # -------------------------------------------------- for subclasses
+    def openSource(self) -> Any:
+        """Open and return what :meth:`readPiece` reads from (raise OSError if impossible)."""
+        raise NotImplementedError
+
+    def readPiece(self, source: Any, pieces: int) -> Any:
+        """Read the next ``pieces`` pieces as one message; empty at the end."""
+        raise NotImplementedError
+
+    def closeSource(self, source: Any) -> None:
+        """Release what :meth:`openSource` returned."""
+        source.close()
+
+    # ------------------------------------------------------- the loop
+    def main(self) -> None:
+        try:
+            source = self.openSource()
+        except (OSError, ValueError) as exc:
+            reportFailure(self, self.path, exc, "read")
+            return
+        try:
+            request = self._stream(source)
+        except (OSError, ValueError) as exc:     # ValueError: e.g. bad text encoding
+            reportFailure(self, self.path, exc, "read")
+            return
+        finally:
+            self.closeSource(source)
+        if request is None:
+            self.finished()
+        else:
+            self.send(request, "signal")
+
+    def _stream(self, source: Any) -> ipc | None:
+        """Send pieces until the end (None) or a shutdown request (returned)."""
+        interval = self.interval
+        due = time.monotonic()
+        while True:
+            request = self._waitUntil(due) if interval else self._idleChecks()
+            if request is not None:
+                return request
+            pieces = 1
+            if interval:
+                late = time.monotonic() - due
+                if self.aggregate and late >= interval:
+                    pieces += int(late / interval)
+                due += pieces * interval
+            data = self.readPiece(source, pieces)
+            if not data:
+                return None
+            request = self._awaitConsumer()
+            if request is not None:
+                return request
+            try:
+                self.send(data, "outbox", block=True)
+            except noSpaceInBox:                 # only when told to stop while waiting
+                return shutdownRequest(self) or producerFinished(self)
+
+    def _idleChecks(self) -> ipc | None:
+        """Deal with what arrived on the inboxes; a shutdown request if there is one."""
+        if self.dataReady("inbox"):
+            self.discard("inbox", None if self.inboxWakesOnly else "does not use its inbox")
+        if self.dataReady("_room"):
+            self.discard("_room")
+        if self.dataReady("control"):
+            return shutdownRequest(self)
+        return None
+
+    def _waitUntil(self, due: float) -> ipc | None:
+        while True:
+            request = self._idleChecks()
+            if request is not None:
+                return request
+            remaining = due - time.monotonic()
+            if remaining <= 0 or self._isStopped():
+                return None
+            self.pause(remaining)
+
+    def _awaitConsumer(self) -> ipc | None:
+        """Wait while ``maxqueue`` pieces wait in the consumer's inbox."""
+        box = self.outboxes["outbox"]
+        while True:
+            # Reading another thread's deque length is safe; at worst it is a
+            # moment old, which the scheduler-side check below puts right.
+            sink = box.sink
+            if sink is box or len(sink) < self.maxqueue or self._isStopped():
+                return None
+            request = self._idleChecks()
+            if request is not None:
+                return request
+            self.scheduler.callFromThread(self._watchConsumer, sink)
+            self.pause()
+
+    def _watchConsumer(self, sink: Any) -> None:
+        # Scheduler thread: be told of the next take, unless there is room already.
+        if len(sink) < self.maxqueue:
+            self._consumerTook()
+        else:
+            sink.notifyOnTake(self._consumerTook)
+
+    def _consumerTook(self) -> None:
+        self.inboxes["_room"].append(True)
+
+
+class PacedReader(StreamingReader):
+    """Reads ``amount`` bytes or lines per piece, one piece every ``interval`` seconds.
+
+    The source is the file ``filename`` or, if ``command`` is given, what
+    that shell command writes to its standard output. Lines are sent as
+    ``str`` decoded with ``encoding`` (``None``: as ``bytes``); bytes as
+    ``bytes``.
+    """
+
+    #: Seconds a command is given to end after its output is closed, before it is killed.
+    gracePeriod: float = 2.0
+
+    def __init__(self, filename: str = "", unit: str = "bytes", amount: int = 1,
+                 interval: float = 0.0, aggregate: bool = False, command: str = "",
+                 encoding: str | None = "utf-8", **argd: Any) -> None:
+        super().__init__(**argd)
+        if bool(filename) == bool(command):
+            raise ValueError(f"give a filename or a command, not both or neither "
+                             f"(filename={filename!r}, command={command!r})")
+        if unit not in ("bytes", "lines"):
+            raise ValueError(f"unit must be 'bytes' or 'lines', not {unit!r}")
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
+            raise ValueError(f"each piece must be at least 1 {unit[:-1]}, not {amount!r}")
+        checkPositive("interval", interval, allowZero=True)
+        self.filename = filename
+        self.command = command
+        self.path = filename or command
+        self.unit = unit
+        self.amount = amount
+        self.interval = float(interval)
+        self.aggregate = aggregate
+        self.encoding = encoding
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def openSource(self) -> Any:
+        if self.command:
+            self._process = subprocess.Popen(self.command, shell=True, stdout=subprocess.PIPE)
+            raw: Any = self._process.stdout
+        else:
+            raw = open(self.filename, "rb")
+        if self.unit == "lines" and self.encoding is not None:
+            return io.TextIOWrapper(raw, encoding=self.encoding, newline="")
+        return raw
+
+    def readPiece(self, source: Any, pieces: int) -> Any:
+        count = self.amount * pieces
+        if self.unit == "bytes":
+            return source.read(count)
+        lines = []
+        for _ in range(count):
+            line = source.readline()
+            if not line:
+                break
+            lines.append(line)
+        return lines[0][:0].join(lines) if lines else b""
+
+    def closeSource(self, source: Any) -> None:
+        source.close()
+        process, self._process = self._process, None
+        if process is None:
+            return
+        try:
+            status = process.wait(self.gracePeriod)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            status = process.wait()
+        if status:
+            log.warning("%s: %s", self.name, describeExit(self.command, status))
+
+
+def _tempName(path: str) -> str:
+    folder, name = os.path.split(path)
+    return os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+
+
+class FileTarget:
+    """FileTarget(path, append=False, atomic=False) -> a file being written
+
+    ``open()``, ``write(data)``, ``flush()``, then ``commit()`` (the data is
+    in place) or ``abandon()`` (with ``atomic``, the target is untouched).
+    Every method may raise ``OSError``; ``abandon`` never does.
+    """
+
+    def __init__(self, path: str, append: bool = False, atomic: bool = False) -> None:
+        if append and atomic:
+            raise ValueError(f"cannot append to {path!r} atomically: atomic writing "
+                             "replaces the whole file")
+        self.path = path
+        self.append = append
+        self.atomic = atomic
+        self.file: BinaryIO | None = None
+        self._temp: str | None = None
+
+    def open(self) -> None:
+        if not self.atomic:
+            self.file = open(self.path, "ab" if self.append else "wb")
+            return
+        temp = _tempName(self.path)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        self._temp = temp
+        try:
+            os.chmod(fd, stat.S_IMODE(os.stat(self.path).st_mode))   # keep its permissions
+        except FileNotFoundError:
+            pass
+        except OSError:
+            os.close(fd)
+            raise
+        self.file = os.fdopen(fd, "wb")
+
+    def write(self, data: Any) -> None:
+        assert self.file is not None, "open() first"
+        self.file.write(asBytes(data))
+
+    def flush(self) -> None:
+        if self.file is not None:
+            self.file.flush()
+
+    def commit(self) -> None:
+        """Flush and close; with ``atomic``, sync and move the data into place."""
+        file, self.file = self.file, None
+        if file is None:
+            return
+        try:
+            file.flush()
+            if self._temp is not None:
+                os.fsync(file.fileno())
+        finally:
+            file.close()
+        if self._temp is not None:
+            os.replace(self._temp, self.path)
+            self._temp = None
+
+    def abandon(self) -> None:
+        """Close without raising; with ``atomic``, delete the temporary file."""
+        file, self.file = self.file, None
+        if file is not None:
+            try:
+                file.close()
+            except OSError:
+                pass                     # the failure being handled was already reported
+        if self._temp is not None:
+            try:
+                os.unlink(self._temp)
+            except OSError:
+                pass
+            self._temp = None
