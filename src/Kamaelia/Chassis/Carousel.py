@@ -160,6 +160,10 @@ class Carousel(SwappingChassis):
 
     def _noticeFinishedChild(self, child: component) -> None:
         finished = self.takeChildSignals() or child._isStopped()
+        if finished:
+            # Unplug before asking for more: whatever arrives with the next
+            # item must wait for the next child, not reach this finished one.
+            self.unplugInbox()
         if finished and not self._requested:
             self._requested = True
             self.send(NEXT, "requestNext")

@@ -316,3 +316,52 @@ def test_data_still_waiting_when_it_ends_is_logged(
 def test_its_boxes_have_the_1_14_names() -> None:
     assert set(Carousel.Inboxes) == {"inbox", "next", "control", "_control"}
     assert {"outbox", "signal", "requestNext"} <= set(Carousel.Outboxes)
+
+
+def test_data_sent_with_the_next_item_reaches_the_next_child_not_the_finished_one() -> None:
+    from Axon.Component import component
+    from Axon.Ipc import producerFinished
+    from Kamaelia.Chassis.Carousel import Carousel
+    from Kamaelia.Chassis.Graphline import Graphline
+
+    received: list[tuple[str, object]] = []
+
+    class Lingerer(component):
+        """Forwards one message, signals it has finished, then lingers a while."""
+
+        def __init__(self, label: str) -> None:
+            super().__init__()
+            self.label = label
+
+        def main(self):
+            while not self.dataReady("inbox"):
+                self.pause()
+                yield 1
+            received.append((self.label, self.recv("inbox")))
+            self.send(producerFinished(self), "signal")
+            for _ in range(5):            # still alive for a few rounds
+                yield 1
+
+    class Driver(component):
+        Inboxes = {"inbox": "NEXT requests", "control": "unused"}
+        Outboxes = {"outbox": "data", "next": "items", "signal": "unused"}
+
+        def main(self):
+            for label in ["first", "second"]:
+                self.send(label, "next")
+                self.send(f"data for {label}", "outbox")
+                while not self.dataReady("inbox"):
+                    self.pause()
+                    yield 1
+                self.recv("inbox")
+            self.send(producerFinished(self), "signal")
+
+    Graphline(
+        DRIVER=Driver(),
+        CAROUSEL=Carousel(Lingerer),
+        linkages={("DRIVER", "next"): ("CAROUSEL", "next"),
+                  ("DRIVER", "outbox"): ("CAROUSEL", "inbox"),
+                  ("CAROUSEL", "requestNext"): ("DRIVER", "inbox"),
+                  ("DRIVER", "signal"): ("CAROUSEL", "control")},
+    ).run()
+    assert received == [("first", "data for first"), ("second", "data for second")]
