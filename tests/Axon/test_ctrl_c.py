@@ -38,10 +38,11 @@ PROGRAM = textwrap.dedent("""
 """)
 
 
-def test_sigint_stops_every_component_and_exits_with_the_interrupt_status() -> None:
+def _interruptWhenReady(program: str) -> tuple[int, str, str]:
+    """Run ``program``; once it prints "ready", send SIGINT. (status, stdout, stderr)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
-    child = subprocess.Popen([sys.executable, "-c", PROGRAM], stdout=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-c", program], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=env)
     try:
         assert child.stdout is not None
@@ -52,7 +53,12 @@ def test_sigint_stops_every_component_and_exits_with_the_interrupt_status() -> N
         if child.poll() is None:
             child.kill()
             child.communicate()
-    assert child.returncode == -signal.SIGINT, err
+    return child.returncode, out, err
+
+
+def test_sigint_stops_every_component_and_exits_with_the_interrupt_status() -> None:
+    status, out, err = _interruptWhenReady(PROGRAM)
+    assert status == -signal.SIGINT, err
     assert "KeyboardInterrupt" in err
     assert "thread told to stop" in out
     assert "idle closed down" in out
@@ -75,19 +81,7 @@ ASYNC_PROGRAM = textwrap.dedent("""
 
 
 def test_sigint_under_asyncio_cancels_pending_awaits_and_exits_with_the_interrupt_status() -> None:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
-    child = subprocess.Popen([sys.executable, "-c", ASYNC_PROGRAM], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        assert child.stdout is not None
-        assert child.stdout.readline() == "ready\n"
-        child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=20)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.communicate()
-    assert child.returncode == -signal.SIGINT, err
+    status, out, err = _interruptWhenReady(ASYNC_PROGRAM)
+    assert status == -signal.SIGINT, err
     assert "await cancelled" in out
     assert "Task was destroyed" not in err and "never awaited" not in err
