@@ -225,6 +225,23 @@ def run_asyncio(n: int) -> float:
 
 
 # ----------------------------------------------------------------- bare
+def time_round_robin(n: int, gens: list, result: list) -> float:
+    """Step ``gens`` in turn until one ends (the sink, having filled ``result``
+    with ``[finish time, count, last]``); check the count; return the seconds."""
+    steps = [g.__next__ for g in gens]
+    with gc_paused():
+        start = perf_counter()
+        try:
+            while True:
+                for step in steps:
+                    step()
+        except StopIteration:
+            pass
+    finished, count, last = result
+    check("bare", n, count, last)
+    return finished - start
+
+
 def run_bare(n: int) -> float:
     """Seconds to move ``n`` messages through bare generators over deques."""
     qs = [deque() for _ in range(STAGES + 1)]
@@ -256,18 +273,7 @@ def run_bare(n: int) -> float:
             yield
 
     gens = [source(qs[0])] + [stage(qs[i], qs[i + 1]) for i in range(STAGES)] + [sink(qs[-1])]
-    steps = [g.__next__ for g in gens]
-    with gc_paused():
-        start = perf_counter()
-        try:
-            while True:
-                for step in steps:
-                    step()
-        except StopIteration:
-            pass
-    finished, count, last = result
-    check("bare", n, count, last)
-    return finished - start
+    return time_round_robin(n, gens, result)
 
 
 # ------------------------------------------------------------------ run

@@ -36,7 +36,7 @@ from time import perf_counter
 
 from .harness import STAGES, Row, fresh_scheduler, gc_paused, interleave, watchdog
 from .pipeline_batch import (LABELS, check, run_asyncio_on_new_loop, run_asyncio_pipeline,
-                             throughput_rows)
+                             throughput_rows, time_round_robin)
 
 NAME = "pipeline-one"
 TARGET = 5.0          # ours >= 5x asyncio
@@ -168,18 +168,7 @@ def run_bare(n: int) -> float:
         result[:] = [perf_counter(), count, last]   # returning ends the loop below
 
     gens = [source(qs[0])] + [stage(qs[i], qs[i + 1]) for i in range(STAGES)] + [sink(qs[-1])]
-    steps = [g.__next__ for g in gens]
-    with gc_paused():
-        start = perf_counter()
-        try:
-            while True:
-                for step in steps:
-                    step()
-        except StopIteration:
-            pass
-    finished, count, last = result
-    check("bare", n, count, last)
-    return finished - start
+    return time_round_robin(n, gens, result)
 
 
 def run(quick: bool, reps: int) -> list[Row]:
