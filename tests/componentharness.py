@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Iterator
 import pytest
 
 from Axon.Component import component
+from Axon.Microprocess import microprocess
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Axon.Scheduler import scheduler
 
@@ -121,3 +122,18 @@ def assertBadMessageSkipped(make: Callable[[], component], caplog: pytest.LogCap
     text = records[0].getMessage()
     assert target.name in text and repr(bad)[:40] in text
     return records[0]
+
+
+class Recorder(microprocess):
+    """Yields 1 ``steps`` times, recording ``(label, i)`` in ``log`` at each step."""
+
+    def __init__(self, log: list[Any], steps: int = 3, label: str = "r") -> None:
+        super().__init__()
+        self.log = log
+        self.steps = steps
+        self.label = label
+
+    def main(self) -> Iterator[Any]:
+        for i in range(self.steps):
+            self.log.append((self.label, i))
+            yield 1

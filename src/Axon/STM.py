@@ -81,7 +81,7 @@ import copy
 import sys
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from typing import Any, TextIO, TypeVar
 
 __all__ = [

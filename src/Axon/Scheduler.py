@@ -68,7 +68,7 @@ import selectors
 import time
 from collections import deque
 from threading import get_ident
-from typing import Any, Callable, Generator, Iterator
+from typing import Any, Callable, Generator
 
 from Axon.Ipc import shutdownMicroprocess
 from Axon.Microprocess import RunState, microprocess, _INSTRUCTIONS

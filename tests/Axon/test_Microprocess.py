@@ -11,23 +11,9 @@ from Axon.CoordinatingAssistantTracker import coordinatingassistanttracker
 from Axon.Ipc import WaitComplete, newComponent, shutdownMicroprocess
 from Axon.Microprocess import microprocess
 from Axon.Scheduler import scheduler
+from componentharness import Recorder
 
 RunRounds = Callable[[int], bool]
-
-
-class Recorder(microprocess):
-    """Yields 1 ``steps`` times, recording each step in ``log``."""
-
-    def __init__(self, log: list[Any], steps: int = 3, label: str = "r") -> None:
-        super().__init__()
-        self.log = log
-        self.steps = steps
-        self.label = label
-
-    def main(self) -> Iterator[Any]:
-        for i in range(self.steps):
-            self.log.append((self.label, i))
-            yield 1
 
 
 class CloseDownRecorder(microprocess):

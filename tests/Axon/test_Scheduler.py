@@ -14,23 +14,9 @@ from Axon.Component import component
 from Axon.Ipc import newComponent
 from Axon.Microprocess import microprocess
 from Axon.Scheduler import TimerHandle, scheduler
+from componentharness import Recorder
 
 RunRounds = Callable[[int], bool]
-
-
-class Recorder(microprocess):
-    """Yields 1 ``steps`` times, recording ``(label, i)`` in ``log`` at each step."""
-
-    def __init__(self, log: list[Any], steps: int = 3, label: str = "r") -> None:
-        super().__init__()
-        self.log = log
-        self.steps = steps
-        self.label = label
-
-    def main(self) -> Iterator[Any]:
-        for i in range(self.steps):
-            self.log.append((self.label, i))
-            yield 1
 
 
 class Forever(microprocess):
