@@ -389,11 +389,14 @@ class PipeChannel:
 
         Raises what unpickling raises (the frame is consumed).
         """
-        frame = self.decoder.nextFrame()
-        if frame is None:
-            self.resumeReading()     # only part of a frame (or nothing) is here
-            return None
-        return loads(frame)
+        decoder = self.decoder
+        frame = decoder.nextFrame()
+        if not decoder.hasFrame():
+            # Reading is paused only while a whole frame waits to be taken
+            # (see fill); once none does, the rest must be read or nothing
+            # would ever wake the owner again.
+            self.resumeReading()
+        return None if frame is None else loads(frame)
 
     @property
     def backlog(self) -> int:
