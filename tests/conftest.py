@@ -46,4 +46,12 @@ def run_rounds(fresh_scheduler: scheduler) -> Iterator[Callable[[int], bool]]:
         return False
 
     yield run
+    # Stop what the test left running and let the loop end by itself, so
+    # that it closes its selector; closing the generator first would not.
+    fresh_scheduler.stop()
+    for _ in range(1000):
+        try:
+            next(loop)
+        except StopIteration:
+            break
     loop.close()

@@ -104,7 +104,7 @@ class _AdaptiveCommsable:
             raise noSuchBox(self, name, inbox)
         box = boxes[name]
         postoffice = self.postoffice  # type: ignore[attr-defined]
-        for L in list(postoffice.linkages):
+        for L in postoffice.linkagesOf(self):
             if box in (L.getSourcebox(), L.getSinkbox()):
                 postoffice.unlink(thelinkage=L)
 

@@ -37,11 +37,21 @@ __all__ = ["postoffice"]
 class postoffice:
     """postoffice(debugname="") -> new postoffice with no linkages"""
 
-    __slots__ = ("linkages", "debugname")
+    # Linkages are kept by id, in the order made, and indexed by the
+    # components at their ends, so that undoing one linkage, or every
+    # linkage of one component, costs the same with ten linkages or ten
+    # thousand (a server with a thousand connections has that many).
+    __slots__ = ("_links", "_byComponent", "debugname")
 
     def __init__(self, debugname: str = "") -> None:
-        self.linkages: list[linkage] = []
+        self._links: dict[int, linkage] = {}
+        self._byComponent: dict[int, dict[int, linkage]] = {}
         self.debugname = debugname
+
+    @property
+    def linkages(self) -> list[linkage]:
+        """The live linkages this postoffice made, oldest first (a copy)."""
+        return list(self._links.values())
 
     def link(self, source: tuple[Any, str], sink: tuple[Any, str], *optionalargs: Any,
              **kwoptionalargs: Any) -> linkage:
@@ -65,32 +75,45 @@ class postoffice:
         """Make an existing linkage live and record it."""
         thelinkage._connect()
         thelinkage.postoffice = self
-        self.linkages.append(thelinkage)
+        key = id(thelinkage)
+        self._links[key] = thelinkage
+        for end in (thelinkage.source, thelinkage.sink):
+            self._byComponent.setdefault(id(end), {})[key] = thelinkage
         return thelinkage
 
     def unlink(self, thecomponent: Any = None, thelinkage: linkage | None = None) -> None:
         """Undo ``thelinkage``, and/or every linkage involving ``thecomponent``."""
         if thelinkage is not None:
-            for i, candidate in enumerate(self.linkages):
-                if candidate is thelinkage:
-                    del self.linkages[i]
-                    thelinkage._disconnect()
-                    thelinkage.postoffice = None
-                    break
+            key = id(thelinkage)
+            if self._links.get(key) is thelinkage:
+                del self._links[key]
+                for end in (thelinkage.source, thelinkage.sink):
+                    mine = self._byComponent.get(id(end))
+                    if mine is not None:
+                        mine.pop(key, None)
+                        if not mine:
+                            del self._byComponent[id(end)]
+                thelinkage._disconnect()
+                thelinkage.postoffice = None
         if thecomponent is not None:
-            for candidate in [L for L in self.linkages
-                              if L.source is thecomponent or L.sink is thecomponent]:
-                self.unlink(thelinkage=candidate)
+            involved = self._byComponent.get(id(thecomponent))
+            if involved:
+                for candidate in list(involved.values()):
+                    self.unlink(thelinkage=candidate)
+
+    def linkagesOf(self, thecomponent: Any) -> list[linkage]:
+        """The live linkages this postoffice made with ``thecomponent`` at an end."""
+        return list(self._byComponent.get(id(thecomponent), {}).values())
 
     def unlinkAll(self) -> None:
         """Undo every linkage this postoffice made."""
-        while self.linkages:
-            self.unlink(thelinkage=self.linkages[-1])
+        for candidate in reversed(list(self._links.values())):
+            self.unlink(thelinkage=candidate)
 
     def islinkageregistered(self, linkage: linkage) -> bool:
         """True if this postoffice made ``linkage`` and has not undone it."""
-        return any(L is linkage for L in self.linkages)
+        return self._links.get(id(linkage)) is linkage
 
     def __str__(self) -> str:
-        inner = "\n".join(f"    {L}" for L in self.linkages)
+        inner = "\n".join(f"    {L}" for L in self._links.values())
         return f"{{{{ POSTOFFICE: {self.debugname}: linkages:\n{inner}\n}}}}"

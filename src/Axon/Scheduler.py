@@ -418,6 +418,8 @@ class scheduler(microprocess):
                         return
                     if canblock:
                         self._blockUntilWoken()
+                    elif self._watched:
+                        self._wait(0)       # may not block, but may look: files ready?
                 yield 1
         finally:
             self._loopThread = None

@@ -184,3 +184,18 @@ def test_each_component_records_its_own_linkages_in_its_postoffice() -> None:
     assert b.recv() == "x"
     a.unlink(thelinkage=L)
     assert not a.postoffice.islinkageregistered(L)
+
+
+def test_undoing_one_components_linkages_leaves_the_others_and_their_order() -> None:
+    hub = component()
+    spokes = [component() for _ in range(2000)]
+    po = postoffice("hub")
+    made = [po.link((spoke, "outbox"), (hub, "inbox")) for spoke in spokes]
+    po.unlink(thecomponent=spokes[7])
+    assert not po.islinkageregistered(made[7])
+    assert po.linkages == made[:7] + made[8:]
+    assert po.linkagesOf(spokes[8]) == [made[8]]
+    assert po.linkagesOf(spokes[7]) == []
+    assert len(po.linkagesOf(hub)) == 1999
+    po.unlinkAll()
+    assert po.linkages == [] and po.linkagesOf(hub) == []

@@ -673,3 +673,35 @@ def test_plain_pause_cancels_an_earlier_pause_timeout() -> None:
     assert changer._runstate.timer is None
     assert all(entry[2].cancelled for entry in scheduler.run._timers)
     loop.close()
+
+
+def test_a_round_that_may_not_block_still_looks_for_ready_files(
+        run_rounds: Callable[[int], bool], fresh_scheduler: scheduler) -> None:
+    # Stepping the loop by hand (canblock false) with every microprocess
+    # paused: the round cannot wait, but it must still poll without waiting,
+    # or a stepped system never sees its sockets become ready.
+    reader, writer = socket.socketpair()
+    got: list[bytes] = []
+
+    class Waiter(component):
+        def main(self) -> Iterator[Any]:
+            while not got:
+                self.pause()
+                yield 1
+
+    waiter = Waiter().activate()
+
+    def readable() -> None:
+        got.append(reader.recv(100))
+        fresh_scheduler.removeReader(reader)
+        waiter.unpause()
+
+    fresh_scheduler.addReader(reader, readable)
+    try:
+        run_rounds(3)                      # everything paused, nothing to read yet
+        writer.sendall(b"ready")
+        assert run_rounds(20)              # the data is seen and the waiter ends
+    finally:
+        reader.close()
+        writer.close()
+    assert got == [b"ready"]
