@@ -1,0 +1,337 @@
+"""Kamaelia.Chassis.ConnectedServer: a TCP server that runs a protocol per connection.
+
+Example Usage
+-------------
+An echo server on a port chosen by the system; each connection gets its
+own ``EchoProtocol`` component, whose inbox is the bytes the client sends
+and whose outbox is the bytes sent back::
+
+    from Kamaelia.Chassis.ConnectedServer import ServerCore
+    from Kamaelia.Protocol.EchoProtocol import EchoProtocol
+
+    server = ServerCore(protocol=EchoProtocol, port=0, host="127.0.0.1")
+    print("echo server on port", server.port)
+    # server.run()   # serves until it gets serverShutdown on "control"
+    server.close()   # (not run here: give the port back)
+
+The protocol factory is called once per connection. If it accepts them,
+it gets the keyword arguments ``peer``, ``peerport``, ``localip`` and
+``localport`` (as in Kamaelia 1.14), so a protocol can greet or log its
+client::
+
+    from Kamaelia.Util.OneShot import OneShot
+
+    def greeter(peer, peerport, **_):
+        return OneShot(f"hello {peer}:{peerport}\\n".encode())
+
+    server = ServerCore(protocol=greeter, port=0, host="127.0.0.1")
+    server.close()
+
+How does it work?
+-----------------
+``ServerCore`` makes a :class:`~Kamaelia.Internet.TCPServer.TCPServer` at
+once (so ``port`` is the real port, and a port in use raises ``OSError``
+when the server is made), and runs it as its child. For each connection
+(a ``newCSA`` from it) it calls the factory and links:
+
+* the connection's ``"outbox"`` (bytes received) to the protocol's ``"inbox"``;
+* the protocol's ``"outbox"`` to the connection's ``"inbox"`` (bytes to send);
+* the protocol's ``"signal"`` to the connection's ``"control"``: a protocol
+  that sends ``producerFinished`` has its last bytes written, then the
+  connection closed;
+* a ``"serversignal"`` outbox of the protocol, if it has one, to the
+  server's own ``"control"`` (a protocol can stop the server).
+
+When the client closes its side, the protocol gets ``producerFinished`` on
+``"control"`` (what it sends in answer is still written). When the protocol
+ends, however it ends, the connection is finished: its remaining bytes
+written, then the socket closed. When the connection ends (the client reset
+it, or it was closed), the protocol gets ``shutdownMicroprocess``. Once both
+have ended their linkages are undone and they are forgotten: nothing
+accumulates however many clients come and go. ``connectedTo`` counts the
+connections open now.
+
+A protocol factory that raises is logged with the client's address, and
+that connection is closed; the server goes on. Errors on one connection
+(reset, garbage that makes its protocol fail) affect that connection only.
+
+Options beyond 1.14 (keywords): ``host`` and ``family`` (IPv6: an address
+with a colon, or ``family=socket.AF_INET6``), ``sslContext`` (TLS: an
+``ssl.SSLContext`` with the server's certificate; ``tls=True`` without one is
+an error), ``maxConnections`` (connections beyond it are accepted and
+closed, with the reason logged), and ``connectionOptions`` (keyword options
+for each :class:`~Kamaelia.Internet.ConnectedSocketAdapter.ConnectedSocketAdapter`,
+such as ``idleTimeout``, ``sendBufferLimit`` or ``inboxSize``).
+
+Shutdown
+--------
+``serverShutdown``, ``shutdownMicroprocess`` or ``producerFinished`` on
+``"control"``: the listening socket is closed at once (the port can be
+bound again straight away), every connection is closed and its protocol
+sent ``shutdownMicroprocess``; once all of them have ended, the message is
+passed on out of ``"signal"`` and the server ends.
+
+``SimpleServer(protocol, port, socketOptions)`` is ``ServerCore`` with the
+1.14 positional arguments; ``FastRestartServer`` is the same (``SO_REUSEADDR``
+is always set, which is what it existed for in 1.14).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from typing import Any, Callable, Iterator
+
+from Axon.AdaptiveCommsComponent import AdaptiveCommsComponent
+from Axon.Ipc import producerFinished, shutdownMicroprocess
+from Kamaelia.IPC import newCSA, serverShutdown, shutdownCSA
+from Kamaelia.Internet._addresses import describeAddress, peerInfo
+from Kamaelia.Internet.TCPServer import TCPServer
+
+__all__ = ["ServerCore", "SimpleServer", "FastRestartServer"]
+
+log = logging.getLogger("Kamaelia.Chassis.ConnectedServer")
+
+_PEER_INFO = ("peer", "peerport", "localip", "localport")
+
+
+def _acceptedInfo(factory: Callable[..., Any]) -> tuple[str, ...] | None:
+    """Which of the peer-information keywords ``factory`` accepts (None: all)."""
+    try:
+        parameters = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):        # no signature to read: pass nothing
+        return ()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return None
+    names = {p.name for p in parameters
+             if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                           inspect.Parameter.KEYWORD_ONLY)}
+    return tuple(name for name in _PEER_INFO if name in names)
+
+
+class _Connection:
+    """What the server keeps for one connection."""
+
+    __slots__ = ("adapter", "protocol", "peer",
+                 "adapterEnded", "protocolEnded", "protocolFinishing", "protocolStopping",
+                 "toldAdapter")
+
+    def __init__(self, adapter: Any, protocol: Any, peer: str) -> None:
+        self.adapter = adapter
+        self.protocol = protocol
+        self.peer = peer
+        self.adapterEnded = self.protocolEnded = False
+        self.protocolFinishing = False      # sent producerFinished
+        self.protocolStopping = False       # sent shutdownMicroprocess
+        self.toldAdapter = False
+
+
+class ServerCore(AdaptiveCommsComponent):
+    """ServerCore(protocol=factory, port=1601, socketOptions=None, **options)
+
+    A TCP server running ``protocol()`` for each connection (see the module docstring).
+
+    - protocol      -- called once per connection to make its protocol component
+    - port          -- port to listen on (0: the system chooses; see ``port``)
+    - socketOptions -- ``(level, option, value)`` or a list of them
+    - host, family, sslContext, maxConnections, connectionOptions -- see the
+      module docstring
+    """
+
+    Inboxes = {"_socketactivity": "newCSA / shutdownCSA from the TCPServer",
+               "control": "serverShutdown / shutdownMicroprocess / producerFinished: close "
+                          "everything and end",
+               "inbox": "unused"}
+    Outboxes = {"_serversignal": "shutdown to the TCPServer",
+                "signal": "the shutdown message, passed on once everything has ended",
+                "outbox": "unused"}
+
+    port: int = 1601
+    protocol: Any = None
+    socketOptions: Any = None
+    TCPS: Any = TCPServer
+    host: str | None = None
+    family: Any = None
+    sslContext: Any = None
+    tls: bool = False
+    maxConnections: int | None = None
+    connectionOptions: dict[str, Any] | None = None
+
+    def __init__(self, protocol: Any = None, port: int | None = None,
+                 socketOptions: Any = None, **argd: Any) -> None:
+        if protocol is not None:
+            argd["protocol"] = protocol
+        if port is not None:
+            argd["port"] = port
+        if socketOptions is not None:
+            argd["socketOptions"] = socketOptions
+        super().__init__(**argd)
+        if self.protocol is None or not callable(self.protocol):
+            raise ValueError(f"{type(self).__name__} needs protocol= a callable that makes "
+                             f"a component for each connection, not {self.protocol!r}")
+        if self.tls and self.sslContext is None:
+            raise ValueError("tls=True needs sslContext= an ssl.SSLContext holding the "
+                             "server's certificate and key")
+        self._peerInfo = _acceptedInfo(self.protocol)
+        self.connectedTo = 0
+        self._connections: dict[Any, _Connection] = {}
+        self._finished: list[_Connection] = []
+        self.server = self._makeServer()
+        self.port = self.server.listenport
+        self.link((self.server, "protocolHandlerSignal"), (self, "_socketactivity"))
+        self.link((self, "_serversignal"), (self.server, "control"))
+
+    def _makeServer(self) -> Any:
+        extra: dict[str, Any] = {}
+        for name in ("host", "family", "sslContext", "maxConnections", "connectionOptions"):
+            value = getattr(self, name)
+            if value is not None:
+                extra[name] = value
+        if self.socketOptions is not None:
+            extra["socketOptions"] = self.socketOptions
+        return self.TCPS(listenport=self.port, **extra)
+
+    def close(self) -> None:
+        """Release the listening socket of a server that is never run."""
+        self.server.close()
+
+    # ------------------------------------------------------------------ main
+    def main(self) -> Iterator[Any]:
+        self.addChildren(self.server)
+        self.server.activate(Scheduler=self.scheduler)
+        ending: Any = None
+        clean = False
+        try:
+            while ending is None:
+                for message in self.Inbox("_socketactivity"):
+                    if isinstance(message, newCSA):
+                        self._newConnection(message)
+                    elif isinstance(message, shutdownCSA):
+                        self._peerClosed(message.object)
+                self._tidy()
+                while self.dataReady("control") and ending is None:
+                    message = self.recv("control")
+                    if isinstance(message, (shutdownMicroprocess, producerFinished)):
+                        ending = message
+                if ending is None:
+                    self.pause()
+                    yield 1
+            self.send(serverShutdown(self), "_serversignal")
+            for connection in list(self._connections.values()):
+                self._closeConnection(connection)
+            while self._connections or not self.server._isStopped():
+                for message in self.Inbox("_socketactivity"):
+                    if isinstance(message, newCSA):        # accepted just before the end
+                        message.object._deliver(shutdownMicroprocess(self), "control")
+                self._tidy()
+                if self._connections or not self.server._isStopped():
+                    self.pause()
+                    yield 1
+            clean = True
+        finally:
+            if not clean:                 # stopped from outside: nothing may linger
+                self.server.close()
+                for connection in self._connections.values():
+                    connection.adapter.stop()
+                    connection.protocol.stop()
+            self.removeChild(self.server)
+        self.send(ending, "signal")
+
+    # ------------------------------------------------------------ connections
+    def mkProtocolHandler(self, **sock_info: Any) -> Any:
+        """Make the protocol component for a connection (1.14 name; override to customise)."""
+        accepted = self._peerInfo
+        if accepted is None:
+            return self.protocol(**sock_info)
+        return self.protocol(**{name: sock_info[name] for name in accepted})
+
+    def _newConnection(self, message: newCSA) -> None:
+        adapter = message.object
+        info = dict(getattr(adapter, "peerInfo", None) or
+                    (peerInfo(message.sock, self.port) if message.sock is not None else {}))
+        peer = getattr(adapter, "peer", None) or describeAddress(
+            (info.get("peer"), info.get("peerport")))
+        try:
+            protocol = self.mkProtocolHandler(**info)
+        except Exception:
+            log.exception("%s: the protocol factory failed for the connection from %s; "
+                          "closing that connection", self.name, peer)
+            adapter._deliver(shutdownMicroprocess(self), "control")
+            return
+        self.link((adapter, "outbox"), (protocol, "inbox"))
+        self.link((protocol, "outbox"), (adapter, "inbox"))
+        self.link((protocol, "signal"), (adapter, "control"))
+        if "serversignal" in protocol.outboxes:
+            self.link((protocol, "serversignal"), (self, "control"))
+        connection = _Connection(adapter, protocol, peer)
+        self._connections[adapter] = connection
+        self.connectedTo += 1
+        self.addChildren(adapter, protocol)
+        adapter._callOnCloseDown.append(lambda: self._ended(connection, adapter=True))
+        protocol._callOnCloseDown.append(lambda: self._ended(connection, adapter=False))
+        if adapter._isStopped():          # it ended before we heard of it
+            self._ended(connection, adapter=True)
+        protocol.activate(Scheduler=self.scheduler)
+
+    def _peerClosed(self, adapter: Any) -> None:
+        """The client closed its side: the protocol finishes (its answer is still sent)."""
+        connection = self._connections.get(adapter)
+        if connection is not None and not (connection.protocolFinishing or
+                                           connection.protocolStopping):
+            connection.protocolFinishing = True
+            connection.protocol._deliver(producerFinished(self), "control")
+
+    def _ended(self, connection: _Connection, adapter: bool) -> None:
+        if adapter:
+            connection.adapterEnded = True
+        else:
+            connection.protocolEnded = True
+        self._finished.append(connection)
+        self.unpause()
+
+    def _tidy(self) -> None:
+        """Act on connections of which one side or both have ended."""
+        finished, self._finished = self._finished, []
+        for connection in finished:
+            if connection.adapter not in self._connections:
+                continue                  # already forgotten
+            if connection.adapterEnded and connection.protocolEnded:
+                self._forget(connection)
+            elif connection.adapterEnded:
+                self._stopProtocol(connection)
+            elif connection.protocolEnded and not connection.toldAdapter:
+                connection.toldAdapter = True
+                connection.adapter._deliver(producerFinished(self), "control")
+
+    def _closeConnection(self, connection: _Connection) -> None:
+        if not connection.toldAdapter and not connection.adapterEnded:
+            connection.toldAdapter = True
+            connection.adapter._deliver(shutdownMicroprocess(self), "control")
+        self._stopProtocol(connection)
+
+    def _stopProtocol(self, connection: _Connection) -> None:
+        if not connection.protocolEnded and not connection.protocolStopping:
+            connection.protocolStopping = True
+            connection.protocol._deliver(shutdownMicroprocess(self), "control")
+
+    def _forget(self, connection: _Connection) -> None:
+        del self._connections[connection.adapter]
+        self.connectedTo -= 1
+        self.removeChild(connection.adapter)
+        self.removeChild(connection.protocol)
+
+
+class SimpleServer(ServerCore):
+    """SimpleServer(protocol=None, port=1601, socketOptions=None, **options) -> a ServerCore.
+
+    The 1.14 name and positional arguments for :class:`ServerCore`.
+    """
+
+
+class FastRestartServer(ServerCore):
+    """FastRestartServer(protocol=None, port=1601, socketOptions=None, **options) -> a ServerCore.
+
+    In 1.14 the server that set ``SO_REUSEADDR`` so that it could be
+    restarted at once on the same port. Every server here does that; the
+    name is kept for code that uses it.
+    """

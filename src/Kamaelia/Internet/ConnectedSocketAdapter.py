@@ -1,0 +1,545 @@
+"""Kamaelia.Internet.ConnectedSocketAdapter: a connected socket as a component.
+
+Example Usage
+-------------
+Servers and clients make these for you (``ServerCore``, ``TCPClient``). Made
+by hand around a connected socket, it turns bytes on ``"inbox"`` into bytes
+on the wire, and bytes from the wire into messages on ``"outbox"``::
+
+    import socket
+    from Axon.Ipc import producerFinished
+    from Kamaelia.Chassis.Pipeline import Pipeline
+    from Kamaelia.Internet.ConnectedSocketAdapter import ConnectedSocketAdapter
+    from Kamaelia.Util.DataSource import DataSource
+
+    ours, theirs = socket.socketpair()
+    Pipeline(DataSource([b"hello ", b"world"]), ConnectedSocketAdapter(ours)).run()
+    assert theirs.recv(100) == b"hello world"
+    theirs.close()
+
+How does it work?
+-----------------
+The socket is made non-blocking and registered with the scheduler's own
+wait (``addReader``), so the adapter costs nothing while nothing happens.
+
+* **Receiving**: when the socket is readable, up to ``readSize`` bytes are
+  read and sent out of ``"outbox"`` at once, from the scheduler's callback,
+  without waiting for the adapter's turn. If ``receiveQueueLimit`` chunks
+  are waiting in the inbox this feeds (the protocol is slower than the
+  peer), reading stops until the protocol takes one: the peer then feels
+  TCP's own flow control, and memory stays bounded. If that inbox has a size
+  limit and is full, the chunk is held and reading stops the same way.
+* **Sending**: bytes (``str`` is encoded as UTF-8) taken from ``"inbox"``
+  are written straight away if the socket takes them; what it does not take
+  waits in a buffer, written in order as the socket drains (``addWriter``).
+  While more than ``sendBufferLimit`` bytes wait, the adapter takes nothing
+  more from ``"inbox"``: messages stay in the sender's outbox, where
+  ``len(outbox)``, or a size limit on this inbox (``inboxSize``), makes the
+  producer feel it. Anything else on ``"inbox"`` is logged (naming its type)
+  and dropped, or raises ``TypeError`` with ``crashOnBadDataToSend=True``.
+* **TLS**: given ``sslContext``, the socket is wrapped (``serverSide`` says
+  which end we are); the handshake is driven by readiness like everything
+  else, so it never blocks the scheduler. A failed handshake closes the
+  connection with the reason logged.
+* ``idleTimeout`` (seconds): the connection is closed if nothing is read or
+  written for that long (see also :mod:`Kamaelia.Internet.TimeOutCSA`).
+
+Shutdown
+--------
+* When the peer closes its side (or the connection fails), the adapter
+  sends ``socketShutdown(self, [sock, reason])`` out of ``"CreatorFeedback"``
+  (once) and stops reading; it goes on writing what it is given until told
+  to stop, so a protocol can still answer a peer that half-closed.
+* ``producerFinished`` on ``"control"``: everything already sent to it is
+  written, then the socket is closed. With ``halfClose=True`` (what
+  ``TCPClient`` uses) only our sending side is shut (the peer reads end of
+  file) and the adapter goes on receiving until the peer closes too.
+* ``shutdownMicroprocess`` on ``"control"``: the socket is closed at once;
+  unsent data is dropped.
+* A write error (the peer reset the connection) closes it at once; the
+  error is logged with the peer's address.
+
+When it ends it closes the socket, sends ``socketShutdown`` out of
+``"CreatorFeedback"`` if it had not yet, and ``shutdownCSA(self, self)`` out
+of ``"signal"``. Its ``howDied`` attribute says why (``"peer closed"``,
+``"producer finished"``, ``"shutdown"``, ``"timeout"``, or the error).
+
+Compatibility
+-------------
+The 1.14 signature is kept: ``selectorService`` and ``sendTo`` are accepted
+and unused (the socket is watched directly, not through the Selector), and
+so are the ``"ReadReady"``/``"SendReady"`` inboxes and the
+``"_selectorSignal"`` outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import ssl
+import time
+from typing import Any, Iterator
+
+from Axon.AxonExceptions import noSpaceInBox
+from Axon.Component import component
+from Axon.Ipc import producerFinished, shutdownMicroprocess
+from Kamaelia.IPC import shutdownCSA, socketShutdown
+from Kamaelia.Internet._addresses import describeAddress, peerInfo
+
+__all__ = ["ConnectedSocketAdapter"]
+
+log = logging.getLogger("Kamaelia.Internet.ConnectedSocketAdapter")
+
+_TLS_RECORD = 16384          # bytes per TLS write (retries must repeat the same length)
+_AGAIN = (BlockingIOError, InterruptedError)
+
+
+class ConnectedSocketAdapter(component):
+    """ConnectedSocketAdapter(listensocket[, selectorService][, crashOnBadDataToSend][, noisyErrors][, sendTo], **options)
+
+    A connected socket as a component (see the module docstring).
+
+    - listensocket        -- the connected socket (made non-blocking)
+    - selectorService     -- accepted for 1.14 compatibility; unused
+    - crashOnBadDataToSend-- raise TypeError on a message that is not bytes/str
+                             (default: log it and drop it)
+    - noisyErrors         -- log connection errors as warnings (default True;
+                             False logs them at debug level)
+    - sendTo              -- accepted for 1.14 compatibility; unused
+
+    Keyword-only options: ``sslContext`` and ``serverSide`` (TLS),
+    ``serverHostname`` (TLS client: the name to check the certificate
+    against), ``sendBufferLimit`` (bytes), ``receiveQueueLimit`` (chunks),
+    ``readSize`` (bytes), ``inboxSize`` (messages, default unlimited),
+    ``idleTimeout`` (seconds, default none), ``halfClose`` (on
+    ``producerFinished``, shut only the sending side).
+    """
+
+    Inboxes = {"inbox": "bytes (or str, sent as UTF-8) to send through the socket",
+               "control": "producerFinished: send what is queued, then close; "
+                          "shutdownMicroprocess: close now",
+               "ReadReady": "(1.14 compatibility; unused: the socket is watched directly)",
+               "SendReady": "(1.14 compatibility; unused: the socket is watched directly)"}
+    Outboxes = {"outbox": "bytes received from the socket",
+                "CreatorFeedback": "socketShutdown(self, [sock, reason]) once the socket "
+                                   "can no longer receive",
+                "signal": "shutdownCSA(self, self) when this adapter ends",
+                "_selectorSignal": "(1.14 compatibility; unused)"}
+
+    #: Stop taking from "inbox" while this many bytes wait to be written.
+    sendBufferLimit: int = 256 * 1024
+    #: Stop reading while this many received chunks wait to be taken by the protocol.
+    receiveQueueLimit: int = 16
+    #: Bytes read per readiness callback.
+    readSize: int = 65536
+
+    def __init__(self, listensocket: socket.socket, selectorService: Any = None,
+                 crashOnBadDataToSend: bool = False, noisyErrors: bool = True,
+                 sendTo: Any = None, *, sslContext: ssl.SSLContext | None = None,
+                 serverSide: bool = True, serverHostname: str | None = None,
+                 sendBufferLimit: int | None = None, receiveQueueLimit: int | None = None,
+                 readSize: int | None = None, inboxSize: int | None = None,
+                 idleTimeout: float | None = None, halfClose: bool = False,
+                 **argd: Any) -> None:
+        super().__init__(**argd)
+        if not isinstance(listensocket, socket.socket):
+            raise TypeError(f"ConnectedSocketAdapter needs a connected socket, "
+                            f"not {listensocket!r}")
+        if sslContext is not None and not isinstance(sslContext, ssl.SSLContext):
+            raise TypeError(f"sslContext must be an ssl.SSLContext, not {sslContext!r}")
+        for name, value in (("sendBufferLimit", sendBufferLimit),
+                            ("receiveQueueLimit", receiveQueueLimit), ("readSize", readSize)):
+            if value is not None:
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                    raise ValueError(f"{name} must be a positive int, not {value!r}")
+                setattr(self, name, value)
+        if idleTimeout is not None and (isinstance(idleTimeout, bool) or
+                                        not isinstance(idleTimeout, (int, float)) or
+                                        idleTimeout <= 0):
+            raise ValueError(f"idleTimeout must be a positive number of seconds, "
+                             f"not {idleTimeout!r}")
+        if inboxSize is not None:
+            self.inboxes["inbox"].setSize(inboxSize)
+        self.socket = listensocket
+        self.selectorService = selectorService
+        self.crashOnBadDataToSend = crashOnBadDataToSend
+        self.noisyErrors = noisyErrors
+        self.sendTo = sendTo
+        self.sslContext = sslContext
+        self.serverSide = serverSide
+        self.serverHostname = serverHostname
+        self.idleTimeout = idleTimeout
+        self.halfClose = halfClose
+        self.howDied: str | None = None
+        #: peer, peerport, localip, localport (the protocol factory's keywords)
+        self.peerInfo = peerInfo(listensocket)
+        self.peer = describeAddress((self.peerInfo["peer"], self.peerInfo["peerport"]))
+        listensocket.setblocking(False)
+
+        self._out = bytearray()
+        self._tlsRetry = 0             # length of a TLS write to repeat, or 0
+        self._handshaking = False
+        self._tlsWantsWrite = False     # the TLS layer must write before it can read
+        self._reading = self._writing = False
+        self._receiving = True          # until EOF or an error
+        self._held: bytes | None = None   # received, refused by a full inbox
+        self._closing = False           # producerFinished: flush, then close
+        self._wroteEOF = False          # half-closed (halfClose=True)
+        self._failed = False
+        self._fedBack = False
+        self._lastActivity = 0.0
+        self._idleTimer: Any = None
+        self._readCallback = self._onReadable
+        self._writeCallback = self._onWritable
+
+    # ------------------------------------------------------------------ main
+    def main(self) -> Iterator[Any]:
+        try:
+            self._begin()
+            while True:
+                if self._readControl():
+                    break
+                self._takeOutgoing()
+                if self._failed:
+                    break
+                if self._closing and not self._out and not self.dataReady("inbox"):
+                    if not self.halfClose or not self._receiving:
+                        break
+                    self._shutWrite()
+                if not self._reading and self._receiving and not self._handshaking:
+                    self._maybeResumeReading()
+                # (an unpause from our own callbacks during this turn would be
+                # undone by pausing, so look for work left before sleeping)
+                if not self._moreToSend():
+                    self.pause()
+                yield 1
+        finally:
+            self._finish()
+
+    def _begin(self) -> None:
+        self._touch()
+        if self.idleTimeout is not None:
+            self._idleTimer = self.scheduler.callLater(self.idleTimeout, self._checkIdle)
+        if self.sslContext is not None:
+            try:
+                self.socket = self.sslContext.wrap_socket(
+                    self.socket, server_side=self.serverSide, do_handshake_on_connect=False,
+                    server_hostname=None if self.serverSide else self.serverHostname)
+            except (ssl.SSLError, OSError, ValueError) as exc:
+                self._fail(f"TLS setup failed ({exc})")
+                return
+            self._handshaking = True
+            self._handshake()
+        else:
+            self._startReading()
+
+    def _readControl(self) -> bool:
+        """Handle control messages; True to end now."""
+        while self.dataReady("control"):
+            message = self.recv("control")
+            if isinstance(message, shutdownMicroprocess):
+                self.howDied = self.howDied or "shutdown"
+                return True
+            if isinstance(message, producerFinished):
+                self._closing = True
+                self.howDied = self.howDied or "producer finished"
+        return False
+
+    # ------------------------------------------------------------- receiving
+    def _startReading(self) -> None:
+        if not self._reading and self._receiving and not self._failed:
+            self._reading = True
+            self.scheduler.addReader(self.socket, self._readCallback)
+
+    def _stopReading(self) -> None:
+        if self._reading:
+            self._reading = False
+            self.scheduler.removeReader(self.socket)
+
+    def _onReadable(self) -> None:
+        if self._handshaking:
+            self._handshake()
+            return
+        if self._tlsWantsWrite:
+            self._flush()
+        sock = self.socket
+        try:
+            data = sock.recv(self.readSize)
+        except (*_AGAIN, ssl.SSLWantReadError):
+            return
+        except ssl.SSLWantWriteError:
+            return
+        except OSError as exc:
+            self._receiveEnded(self._describeError(exc))
+            self._fail(None)
+            return
+        if not data:
+            self._receiveEnded("peer closed")
+            return
+        self._touch()
+        if self._passOn(data) and self.sslContext is not None:
+            # Decrypted bytes already buffered do not make the socket readable.
+            while self._reading and sock.pending():   # type: ignore[attr-defined]
+                try:
+                    data = sock.recv(self.readSize)
+                except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                    break
+                except OSError as exc:
+                    self._receiveEnded(self._describeError(exc))
+                    self._fail(None)
+                    return
+                if not data or not self._passOn(data):
+                    break
+
+    def _passOn(self, data: bytes) -> bool:
+        """Send ``data`` on; False (and reading stopped) if the protocol is behind."""
+        outbox = self.outboxes["outbox"]
+        try:
+            outbox.append(data)
+        except noSpaceInBox:
+            self._held = data
+            self._stopReading()
+            self._whenTaken()
+            return False
+        if len(outbox) >= self.receiveQueueLimit:
+            self._stopReading()
+            self._whenTaken()
+            return False
+        return True
+
+    def _shutWrite(self) -> None:
+        """Half-close: tell the peer we have finished sending; go on receiving."""
+        if not self._wroteEOF:
+            self._wroteEOF = True
+            if self.sslContext is None:
+                try:
+                    self.socket.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass                  # the peer has gone: EOF or an error follows
+                return
+            # TLS: a close_notify is TLS's end of file. unwrap() sends it, then
+            # wants the peer's in return (SSLWantReadError); reading goes on
+            # meanwhile, so the peer can still answer.
+            try:
+                self.socket.unwrap()      # type: ignore[attr-defined]
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                return
+            except (ssl.SSLError, OSError, ValueError):
+                pass
+            self._receiveEnded("closed")  # both ends have finished
+
+    def _whenTaken(self) -> None:
+        self.outboxes["outbox"].sink.notifyOnTake(self.unpause)
+
+    def _maybeResumeReading(self) -> None:
+        """After back-pressure: pass on a held chunk, resume once there is room."""
+        outbox = self.outboxes["outbox"]
+        if self._held is not None:
+            try:
+                outbox.append(self._held)
+            except noSpaceInBox:
+                self._whenTaken()
+                return
+            self._held = None
+        if len(outbox) < self.receiveQueueLimit:
+            self._startReading()
+        else:
+            self._whenTaken()
+
+    def _receiveEnded(self, reason: str) -> None:
+        if not self._receiving:
+            return
+        self._receiving = False
+        self._stopReading()
+        if self.howDied is None:
+            self.howDied = reason
+        self._feedBack(reason)
+        self.unpause()
+
+    def _feedBack(self, reason: str) -> None:
+        if not self._fedBack:
+            self._fedBack = True
+            self.send(socketShutdown(self, [self.socket, reason]), "CreatorFeedback")
+
+    # --------------------------------------------------------------- sending
+    def _takeOutgoing(self) -> None:
+        if self._failed:
+            return
+        out, limit = self._out, self.sendBufferLimit
+        inbox = self.inboxes["inbox"]
+        took = False
+        while len(out) < limit and inbox.q:
+            data = inbox.q.popleft()     # (a size-limited box's view wakes its producers)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                out += data
+            elif isinstance(data, str):
+                out += data.encode("utf-8")
+            else:
+                self._badData(data)
+            took = True
+        if took and not self._handshaking:
+            self._flush()
+
+    def _moreToSend(self) -> bool:
+        return (not self._handshaking and not self._failed and bool(self.dataReady("inbox"))
+                and len(self._out) < self.sendBufferLimit)
+
+    def _badData(self, data: Any) -> None:
+        text = (f"{self.name} (connection with {self.peer}) can only send bytes or str, "
+                f"not {type(data).__name__}: {data!r:.80}")
+        if self.crashOnBadDataToSend:
+            raise TypeError(text)
+        log.error("%s; dropped it", text)
+
+    def _flush(self) -> None:
+        """Write as much of the buffer as the socket takes now."""
+        out, sock = self._out, self.socket
+        tls = self.sslContext is not None
+        self._tlsWantsWrite = False
+        while out:
+            try:
+                if tls:
+                    size = self._tlsRetry or min(len(out), _TLS_RECORD)
+                    self._tlsRetry = size
+                    written = sock.send(bytes(out[:size]))
+                    self._tlsRetry = 0
+                else:
+                    written = sock.send(out)
+            except (*_AGAIN, ssl.SSLWantWriteError):
+                break
+            except ssl.SSLWantReadError:
+                self._tlsWantsWrite = True
+                break
+            except OSError as exc:
+                self._receiveEnded(self._describeError(exc))
+                self._fail(None)
+                return
+            del out[:written]
+            self._touch()
+            if not tls and out:
+                break                     # a partial write: the socket is full
+        self._updateWriter()
+        if len(out) < self.sendBufferLimit and (self.dataReady("inbox") or self._closing):
+            self.unpause()
+
+    def _updateWriter(self) -> None:
+        want = bool(self._out) and not self._failed
+        if want != self._writing:
+            self._writing = want
+            if want:
+                self.scheduler.addWriter(self.socket, self._writeCallback)
+            else:
+                self.scheduler.removeWriter(self.socket)
+
+    def _onWritable(self) -> None:
+        if self._handshaking:
+            self._handshake()
+        else:
+            self._flush()
+
+    # ------------------------------------------------------------------- TLS
+    def _handshake(self) -> None:
+        sock = self.socket
+        try:
+            sock.do_handshake()   # type: ignore[attr-defined]
+        except ssl.SSLWantReadError:
+            self._watchForHandshake(write=False)
+            return
+        except ssl.SSLWantWriteError:
+            self._watchForHandshake(write=True)
+            return
+        except (ssl.SSLError, OSError) as exc:
+            self._handshaking = False
+            self._stopReading()
+            self._fail(f"TLS handshake failed ({exc})")
+            return
+        self._handshaking = False
+        self._stopWatchingHandshake()
+        self._touch()
+        self._startReading()
+        if self._out or self.dataReady("inbox"):
+            self._flush()
+        self.unpause()
+
+    def _watchForHandshake(self, write: bool) -> None:
+        scheduler = self.scheduler
+        if write:
+            if self._reading:
+                self._reading = False
+                scheduler.removeReader(self.socket)
+            if not self._writing:
+                self._writing = True
+                scheduler.addWriter(self.socket, self._writeCallback)
+        else:
+            if self._writing:
+                self._writing = False
+                scheduler.removeWriter(self.socket)
+            if not self._reading:
+                self._reading = True
+                scheduler.addReader(self.socket, self._readCallback)
+
+    def _stopWatchingHandshake(self) -> None:
+        self._stopReading()
+        if self._writing:
+            self._writing = False
+            self.scheduler.removeWriter(self.socket)
+
+    # ---------------------------------------------------------------- idling
+    def _touch(self) -> None:
+        if self.idleTimeout is not None:
+            self._lastActivity = time.monotonic()
+
+    def _checkIdle(self) -> None:
+        assert self.idleTimeout is not None
+        quiet = time.monotonic() - self._lastActivity
+        if quiet >= self.idleTimeout:
+            self._idleTimer = None
+            self.howDied = self.howDied or "timeout"
+            self._fail(None)
+        else:
+            self._idleTimer = self.scheduler.callLater(self.idleTimeout - quiet,
+                                                       self._checkIdle)
+
+    # ---------------------------------------------------------------- ending
+    def _describeError(self, exc: OSError) -> str:
+        return exc.strerror or str(exc) or type(exc).__name__
+
+    def _fail(self, reason: str | None) -> None:
+        """End now (the connection is unusable); ``reason`` is logged."""
+        if reason is not None:
+            if self.howDied is None:
+                self.howDied = reason
+            level = logging.WARNING if self.noisyErrors else logging.DEBUG
+            log.log(level, "%s: connection with %s closed: %s", self.name, self.peer, reason)
+        elif self.howDied not in (None, "peer closed", "timeout", "shutdown",
+                                  "producer finished") and self.noisyErrors:
+            log.warning("%s: connection with %s closed: %s", self.name, self.peer,
+                        self.howDied)
+        self._failed = True
+        self._out.clear()
+        self.unpause()
+
+    def _finish(self) -> None:
+        if self._idleTimer is not None:
+            self._idleTimer.cancel()
+            self._idleTimer = None
+        scheduler, sock = self.scheduler, self.socket
+        if self._reading:
+            self._reading = False
+            scheduler.removeReader(sock)
+        if self._writing:
+            self._writing = False
+            scheduler.removeWriter(sock)
+        if isinstance(sock, ssl.SSLSocket) and not self._failed and not self._handshaking:
+            try:
+                sock.unwrap()             # close_notify, so the peer sees a clean end
+            except (ssl.SSLError, OSError, ValueError):
+                pass
+        try:
+            sock.close()
+        except OSError:
+            pass
+        if self.howDied is None:
+            self.howDied = "shutdown"
+        self._feedBack(self.howDied)
+        self.send(shutdownCSA(self, self), "signal")

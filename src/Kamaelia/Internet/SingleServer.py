@@ -1,0 +1,157 @@
+"""Kamaelia.Internet.SingleServer: a server for one client at a time, as a plain component.
+
+Example Usage
+-------------
+Whatever the client sends comes out of ``"outbox"``; whatever is sent to
+``"inbox"`` goes to the client. Here, a server that shouts back::
+
+    from Kamaelia.Chassis.Pipeline import Pipeline
+    from Kamaelia.Internet.SingleServer import SingleServer
+    from Kamaelia.Util.PureTransformer import PureTransformer
+
+    server = SingleServer(port=0, host="127.0.0.1")
+    print("one client at a time on port", server.port)
+    shouter = Pipeline(server, PureTransformer(bytes.upper))
+    # link shouter's outbox back to server's inbox (a Graphline does it neatly)
+    server.close()
+
+How does it work?
+-----------------
+It runs a :class:`~Kamaelia.Internet.TCPServer.TCPServer`. While a client
+is connected, its connection's outbox is our outbox and our inbox its
+inbox. A client that connects meanwhile waits its turn: its connection is
+accepted but not served (what it sends is held, and once a little is held
+its connection stops reading, so it cannot flood us) until the clients
+before it have gone; then it is served, and what it had sent comes out.
+(Pass ``maxConnections`` to refuse clients beyond that many, waiting ones
+included.) Messages sent to ``"inbox"`` while no client is connected wait
+for the next one.
+
+Shutdown
+--------
+``producerFinished``, ``shutdownMicroprocess`` or ``serverShutdown`` on
+``"control"``: the listening socket and any connection are closed (with
+``producerFinished``, what was already sent to the client is written
+first), the message is passed on out of ``"signal"``, and it ends.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any, Iterator
+
+from Axon.Component import component
+from Axon.Ipc import producerFinished, shutdownMicroprocess
+from Kamaelia.IPC import newCSA, serverShutdown, shutdownCSA
+from Kamaelia.Internet.TCPServer import TCPServer
+
+__all__ = ["SingleServer"]
+
+
+class SingleServer(component):
+    """SingleServer(port=1601, socketOptions=None, **options) -> one client at a time.
+
+    ``options`` are those of :class:`TCPServer` (``host``, ``family``,
+    ``sslContext``, ``maxConnections``, ``connectionOptions``).
+    """
+
+    Inboxes = {"inbox": "bytes to send to the connected client",
+               "control": "producerFinished / shutdownMicroprocess / serverShutdown: "
+                          "close everything and end",
+               "_oobinfo": "newCSA / shutdownCSA from the TCPServer"}
+    Outboxes = {"outbox": "bytes received from the connected client",
+                "signal": "the shutdown message, passed on at the end",
+                "_serversignal": "shutdown to the TCPServer",
+                "_toConnection": "shutdown to the current connection"}
+
+    def __init__(self, port: int = 1601, socketOptions: Any = None, **options: Any) -> None:
+        argd = {name: options.pop(name) for name in list(options)
+                if name not in ("host", "family", "sslContext", "maxConnections",
+                                "connectionOptions")}
+        super().__init__(**argd)
+        self.server = TCPServer(port, socketOptions, **options)
+        self.port = self.server.listenport
+        self.link((self.server, "protocolHandlerSignal"), (self, "_oobinfo"))
+        self.link((self, "_serversignal"), (self.server, "control"))
+        self._current: Any = None
+        self._waiting: deque[Any] = deque()       # connections waiting their turn
+        self._links: list[Any] = []
+
+    def close(self) -> None:
+        """Release the listening socket of a server that is never run."""
+        self.server.close()
+
+    def main(self) -> Iterator[Any]:
+        self.addChildren(self.server)
+        self.server.activate(Scheduler=self.scheduler)
+        ending: Any = None
+        try:
+            while ending is None:
+                for message in self.Inbox("_oobinfo"):
+                    if isinstance(message, newCSA):
+                        self._waiting.append(message.object)
+                        message.object._callOnCloseDown.append(self.unpause)
+                    elif isinstance(message, shutdownCSA):
+                        self._peerClosed(message.object)
+                if self._current is not None and self._current._isStopped():
+                    self._disconnect()
+                while self._current is None and self._waiting:
+                    self._connect(self._waiting.popleft())
+                while self.dataReady("control") and ending is None:
+                    message = self.recv("control")
+                    if isinstance(message, (producerFinished, shutdownMicroprocess)):
+                        ending = message
+                if ending is None:
+                    self.pause()
+                    yield 1
+            self.send(serverShutdown(self), "_serversignal")
+            if self._current is not None:
+                finish = ending if isinstance(ending, producerFinished) else \
+                    shutdownMicroprocess(self)
+                self.send(finish, "_toConnection")
+            for waiting in self._waiting:
+                waiting._deliver(shutdownMicroprocess(self), "control")
+            while not self.server._isStopped() or self._unfinished():
+                self.pause()
+                yield 1
+        finally:
+            self.server.close()
+            for waiting in self._waiting:
+                waiting.stop()
+            self._waiting.clear()
+            if self._current is not None:
+                if not self._current._isStopped():
+                    self._current.stop()
+                self._disconnect()
+            self.removeChild(self.server)
+        self.send(ending, "signal")
+
+    def _unfinished(self) -> bool:
+        current = self._current
+        return (current is not None and not current._isStopped()) or \
+            any(not waiting._isStopped() for waiting in self._waiting)
+
+    def _peerClosed(self, adapter: Any) -> None:
+        """A client has closed its side: finish its connection, whether it was
+        being served or still waiting."""
+        if adapter is self._current:
+            self.send(producerFinished(self), "_toConnection")
+        elif adapter in self._waiting:
+            self._waiting.remove(adapter)
+            adapter._deliver(producerFinished(self), "control")
+
+    def _connect(self, adapter: Any) -> None:
+        if adapter._isStopped():
+            return
+        self._current = adapter
+        self._links = [self.link((self, "inbox"), (adapter, "inbox"), passthrough=1),
+                       self.link((adapter, "outbox"), (self, "outbox"), passthrough=2),
+                       self.link((self, "_toConnection"), (adapter, "control"))]
+        self.addChildren(adapter)
+
+    def _disconnect(self) -> None:
+        adapter, self._current = self._current, None
+        for linkage in self._links:
+            self.unlink(thelinkage=linkage)
+        self._links = []
+        self.removeChild(adapter)

@@ -1,0 +1,662 @@
+"""Tests for Kamaelia.Protocol.Framing: frames, chunks, and their components."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import pickle
+import random
+import re
+from typing import Any, Callable
+
+import pytest
+
+from Axon.Ipc import producerFinished, shutdownMicroprocess
+from componentharness import (Collector, assertBadMessageSkipped, assertShutdownPassesOn,
+                              assertUnexpectedControlIgnored, attach, run)
+from Kamaelia.Chassis.Pipeline import Pipeline
+from Kamaelia.Protocol.Framing import (DEFAULT_SYNC_BYTES, DEFAULT_SYNC_TEXT, ChunkDecoder,
+                                       ChunkEncoder, CorruptChunk, CorruptFrame,
+                                       DataChunker, DataDeChunker, DeFramer, Framer,
+                                       FramingError, IncompleteChunk, ShortFrame, SimpleFrame)
+from Kamaelia.Protocol.Packetise import MaxSizePacketiser
+from Kamaelia.Util.DataSource import DataSource
+
+LOGGER = "Kamaelia.Protocol.Framing"
+RunRounds = Callable[[int], bool]
+Text = Any          # str or bytes
+
+
+# =================================================================== SimpleFrame
+def test_the_str_wire_form_is_that_of_1_14() -> None:
+    assert str(SimpleFrame(1, "hello")) == "1 5\nhello"
+
+
+def test_the_bytes_wire_form_has_the_same_layout() -> None:
+    frame = SimpleFrame(42, b"a\nb")
+    assert bytes(frame) == b"42 3\na\nb"
+    assert frame.toBytes() == b"42 3\na\nb"
+
+
+def test_a_frame_is_the_tuple_of_stamp_and_data() -> None:
+    frame = SimpleFrame(7, b"data")
+    assert (frame.stamp, frame.data) == (7, b"data")
+    assert frame == (7, b"data")
+    assert issubclass(SimpleFrame, tuple)
+    stamp, data = frame
+    assert (stamp, data) == (7, b"data")
+
+
+def test_a_frame_shows_itself_as_a_constructor_call() -> None:
+    assert repr(SimpleFrame(3, "x")) == "SimpleFrame(3, 'x')"
+
+
+def test_bytearray_data_is_kept_as_bytes() -> None:
+    frame = SimpleFrame(1, bytearray(b"ab"))
+    assert type(frame.data) is bytes and frame.data == b"ab"
+
+
+def test_a_frame_survives_copy_and_pickle() -> None:
+    frame = SimpleFrame(9, b"payload")
+    for again in (copy.copy(frame), copy.deepcopy(frame), pickle.loads(pickle.dumps(frame))):
+        assert type(again) is SimpleFrame and again == frame
+
+
+def test_str_of_a_frame_holding_bytes_is_refused() -> None:
+    # A repr passed off as a wire form would be sent without complaint.
+    with pytest.raises(TypeError, match=re.escape("holds bytes: its wire form is bytes(frame)")):
+        str(SimpleFrame(1, b"x"))
+
+
+def test_bytes_of_a_frame_holding_str_is_refused() -> None:
+    with pytest.raises(TypeError, match=re.escape("holds str: its wire form is str(frame)")):
+        bytes(SimpleFrame(1, "x"))
+
+
+@pytest.mark.parametrize("stamp", [True, 1.0, "1", None])
+def test_a_stamp_that_is_not_an_int_is_refused(stamp: Any) -> None:
+    with pytest.raises(TypeError, match=re.escape(f"frame_stamp must be an int, not {stamp!r}")):
+        SimpleFrame(stamp, b"x")
+
+
+@pytest.mark.parametrize("data", [5, None, ["x"]])
+def test_data_that_is_not_text_is_refused(data: Any) -> None:
+    with pytest.raises(TypeError, match=re.escape(f"data must be str or bytes, not {data!r}")):
+        SimpleFrame(1, data)
+
+
+@pytest.mark.parametrize("frame", [
+    SimpleFrame(1, "hello"), SimpleFrame(0, ""), SimpleFrame(-5, "neg"),
+    SimpleFrame(2, "line\nbreaks\n"), SimpleFrame(3, "h\xe9llo \u2603"),
+    SimpleFrame(1, b"hello"), SimpleFrame(0, b""), SimpleFrame(10**30, b"\x00\n\xff"),
+], ids=repr)
+def test_fromString_reads_back_what_was_written(frame: SimpleFrame) -> None:
+    wire = str(frame) if isinstance(frame.data, str) else bytes(frame)
+    again = SimpleFrame.fromString(wire)
+    assert type(again) is SimpleFrame
+    assert again == frame and type(again.data) is type(frame.data)
+
+
+def test_the_length_of_str_data_counts_characters() -> None:
+    assert str(SimpleFrame(1, "\u2603\u2603")) == "1 2\n\u2603\u2603"
+    assert SimpleFrame.fromString("1 2\n\u2603\u2603") == (1, "\u2603\u2603")
+
+
+def test_fromString_accepts_a_bytearray() -> None:
+    assert SimpleFrame.fromString(bytearray(b"4 2\nok")) == (4, b"ok")
+
+
+def test_data_shorter_than_the_header_says_is_a_ShortFrame_naming_it() -> None:
+    with pytest.raises(ShortFrame, match=re.escape(
+            "frame 1 is short: its header b'1 5' promises 5 bytes of data but only 2 follow")):
+        SimpleFrame.fromString(b"1 5\nhe")
+
+
+def test_data_longer_than_the_header_says_is_a_CorruptFrame_naming_it() -> None:
+    with pytest.raises(CorruptFrame, match=re.escape(
+            "frame 1 is too long: its header '1 1' promises 1 character of data but 3 follow")):
+        SimpleFrame.fromString("1 1\nabc")
+
+
+def test_a_frame_without_a_header_line_is_a_CorruptFrame() -> None:
+    with pytest.raises(CorruptFrame, match=re.escape("no header line (no newline) in the "
+                                                     "frame b'hello'")):
+        SimpleFrame.fromString(b"hello")
+
+
+@pytest.mark.parametrize("header", [
+    b"", b"1", b"1 ", b" 1 1", b"1  1", b"1 1 ", b"1 1 1", b"a 1", b"1 b", b"+1 1",
+    b"1 -1", b"1_0 1", b"1 0x1", b"1\t1", b"1.0 1",
+])
+def test_a_malformed_header_is_a_CorruptFrame_naming_the_header(header: bytes) -> None:
+    with pytest.raises(CorruptFrame, match=re.escape(f"malformed frame header {header!r}")):
+        SimpleFrame.fromString(header + b"\nx")
+
+
+def test_digits_other_than_ascii_are_not_accepted_in_a_header() -> None:
+    # int() would accept them; the wire format is ASCII decimal.
+    with pytest.raises(CorruptFrame, match="malformed frame header"):
+        SimpleFrame.fromString("\u0661 1\nx")
+
+
+def test_fromString_refuses_what_is_not_text() -> None:
+    with pytest.raises(TypeError, match=re.escape("a frame must be str or bytes, not 42")):
+        SimpleFrame.fromString(42)  # type: ignore[arg-type]
+
+
+def test_the_errors_share_one_base_class() -> None:
+    for error in (CorruptFrame, ShortFrame, CorruptChunk, IncompleteChunk):
+        assert issubclass(error, FramingError) and issubclass(error, Exception)
+    assert not issubclass(ShortFrame, CorruptFrame)
+
+
+# ============================================================ Framer, DeFramer
+def test_Framer_sends_the_wire_form_of_bytes_frames_as_bytes() -> None:
+    sink = run(Framer(), [(1, b"hello"), (2, b"")], [producerFinished()])
+    assert sink.got == [b"1 5\nhello", b"2 0\n"]
+
+
+def test_Framer_sends_the_wire_form_of_str_frames_as_str() -> None:
+    sink = run(Framer(), [(1, "hello"), [2, "x"], SimpleFrame(3, "y")], [producerFinished()])
+    assert sink.got == ["1 5\nhello", "2 1\nx", "3 1\ny"]
+
+
+@pytest.mark.parametrize("bad", ["not a pair", (1, 2, 3), (1,), ("one", b"x"), (1, 2.5)],
+                         ids=repr)
+def test_Framer_logs_and_skips_what_is_not_a_stamped_pair(
+        bad: Any, caplog: pytest.LogCaptureFixture) -> None:
+    assertBadMessageSkipped(Framer, caplog, LOGGER, [(1, b"a"), bad, (2, b"b")], bad,
+                            [b"1 1\na", b"2 1\nb"])
+
+
+def test_DeFramer_sends_stamp_and_data_as_plain_tuples() -> None:
+    sink = run(DeFramer(), [b"1 5\nhello", "2 2\nhi"], [producerFinished()])
+    assert sink.got == [(1, b"hello"), (2, "hi")]
+    assert [type(m) for m in sink.got] == [tuple, tuple]
+
+
+@pytest.mark.parametrize("bad,error", [
+    (b"1 9\nshort", "ShortFrame"), (b"1 1\ntoo long", "CorruptFrame"),
+    (b"no header", "CorruptFrame"), (b"x y\nz", "CorruptFrame"),
+])
+def test_DeFramer_logs_a_bad_frame_as_a_warning_and_carries_on(
+        bad: bytes, error: str, caplog: pytest.LogCaptureFixture) -> None:
+    deframer = DeFramer()
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        sink = run(deframer, [b"1 1\na", bad, b"2 1\nb"], [producerFinished()])
+    assert sink.got == [(1, b"a"), (2, b"b")]
+    assert [type(m) for m in sink.control] == [producerFinished]
+    warnings = [r for r in caplog.records if r.name == LOGGER]
+    assert len(warnings) == 1 and warnings[0].levelno == logging.WARNING
+    text = warnings[0].getMessage()
+    assert deframer.name in text and error in text
+
+
+def test_DeFramer_logs_and_skips_a_message_that_is_not_text(
+        caplog: pytest.LogCaptureFixture) -> None:
+    assertBadMessageSkipped(DeFramer, caplog, LOGGER, [b"1 1\na", 99, b"2 1\nb"], 99,
+                            [(1, b"a"), (2, b"b")])
+
+
+def test_Framer_then_DeFramer_gives_back_the_pairs() -> None:
+    pairs = [(n, bytes(range(n))) for n in range(0, 256, 17)]
+    sink = Collector()
+    Pipeline(DataSource(pairs), Framer(), DeFramer(), sink).run()
+    assert sink.got == pairs
+
+
+@pytest.mark.parametrize("make", [Framer, DeFramer])
+@pytest.mark.parametrize("message_class", [producerFinished, shutdownMicroprocess])
+def test_frame_components_handle_what_waits_then_pass_the_shutdown_on(
+        make: type, message_class: type) -> None:
+    inbox = [(1, b"x")] if make is Framer else [b"1 1\nx"]
+    expected = [b"1 1\nx"] if make is Framer else [(1, b"x")]
+    assertShutdownPassesOn(make, message_class, inbox, expected)
+
+
+@pytest.mark.parametrize("make", [Framer, DeFramer])
+def test_frame_components_log_and_ignore_other_control_messages(
+        make: type, caplog: pytest.LogCaptureFixture) -> None:
+    inbox = [(1, b"x")] if make is Framer else [b"1 1\nx"]
+    expected = [b"1 1\nx"] if make is Framer else [(1, b"x")]
+    assertUnexpectedControlIgnored(make, caplog, inbox, expected)
+
+
+# ================================================================ ChunkEncoder
+M = DEFAULT_SYNC_BYTES          # b"\xc0SYNC": S = 0xC0, escape E = 0xC1, F = 0xC2
+
+
+def test_a_chunk_is_the_sync_message_then_the_data() -> None:
+    assert ChunkEncoder().encode(b"hello") == M + b"hello"
+    assert ChunkEncoder().encode(b"") == M
+
+
+def test_the_defaults_are_documented_values() -> None:
+    assert DEFAULT_SYNC_BYTES == b"\xc0SYNC"
+    assert DEFAULT_SYNC_TEXT == "\ufdd0SYNC"
+
+
+def test_the_start_of_the_sync_message_and_the_escape_are_escaped() -> None:
+    encoder = ChunkEncoder()
+    assert encoder.encode(b"a\xc0b") == M + b"a\xc1\xc2b"
+    assert encoder.encode(b"a\xc1b") == M + b"a\xc1\xc1b"
+    assert encoder.encode(b"\xc1\xc2\xc0") == M + b"\xc1\xc1\xc2\xc1\xc2"
+
+
+def test_utf8_text_is_never_escaped_with_the_default() -> None:
+    text = "na\xefve caf\xe9 \u2603 \U0001f600".encode()
+    assert ChunkEncoder().encode(text) == M + text
+
+
+def test_str_messages_get_the_str_default() -> None:
+    encoder = ChunkEncoder()
+    assert encoder.encode("caf\xe9") == DEFAULT_SYNC_TEXT + "caf\xe9"
+    assert encoder.encode("\ufdd0") == DEFAULT_SYNC_TEXT + "\ufdd1\ufdd2"
+
+
+def test_a_given_sync_message_sets_the_escape_to_the_character_after_its_first() -> None:
+    encoder = ChunkEncoder(b"#!")
+    assert encoder.encode(b"#$%") == b"#!" + b"$%" + b"$$%"
+    wrapped = ChunkEncoder(b"\xff")               # the escape wraps round to 0x00
+    assert wrapped.encode(b"\xff\x00\x01") == b"\xff" + b"\x00\x01" + b"\x00\x00" + b"\x01"
+
+
+@pytest.mark.parametrize("sync", [DEFAULT_SYNC_BYTES, b"\x00", b"\xff", b"XXX", b"\xfe\xff"])
+def test_an_encoded_body_never_holds_the_start_of_the_sync_message(sync: bytes) -> None:
+    body = ChunkEncoder(sync).encode(bytes(range(256)) * 2)[len(sync):]
+    assert sync[:1] not in body
+
+
+def test_a_stream_carries_one_kind_of_data() -> None:
+    encoder = ChunkEncoder()
+    encoder.encode(b"bytes first")
+    with pytest.raises(TypeError, match=re.escape(
+            "ChunkEncoder: this stream carries bytes (its sync message is b'\\xc0SYNC'), "
+            "not str: 'text'")):
+        encoder.encode("text")
+
+
+def test_a_str_sync_message_makes_a_str_stream() -> None:
+    with pytest.raises(TypeError, match="carries str"):
+        ChunkEncoder("--").encode(b"bytes")
+
+
+@pytest.mark.parametrize("make", [ChunkEncoder, ChunkDecoder, DataChunker, DataDeChunker])
+def test_a_sync_message_that_is_not_text_is_refused_naming_it(make: type) -> None:
+    with pytest.raises(TypeError, match=re.escape(
+            f"{make.__name__}: syncmessage must be str or bytes, not 7")):
+        make(7)
+
+
+@pytest.mark.parametrize("make", [ChunkEncoder, ChunkDecoder, DataChunker, DataDeChunker])
+@pytest.mark.parametrize("empty", ["", b""])
+def test_an_empty_sync_message_is_refused(make: type, empty: Text) -> None:
+    with pytest.raises(ValueError, match=re.escape(
+            f"{make.__name__}: syncmessage must not be empty, not {empty!r}")):
+        make(syncmessage=empty)
+
+
+def test_a_message_that_is_not_text_is_refused() -> None:
+    with pytest.raises(TypeError, match=re.escape("a message must be str or bytes, not 3")):
+        ChunkEncoder().encode(3)  # type: ignore[arg-type]
+
+
+# ================================================================ ChunkDecoder
+def drain(decoder: ChunkDecoder) -> list[Any]:
+    """Everything nextChunk() gives now: messages, and errors as (type, str) pairs."""
+    found: list[Any] = []
+    while True:
+        try:
+            chunk = decoder.nextChunk()
+        except IncompleteChunk as exc:
+            found.append((IncompleteChunk, exc.data))
+            continue
+        except CorruptChunk as exc:
+            found.append((CorruptChunk, str(exc)))
+            continue
+        if chunk is None:
+            return found
+        found.append(chunk)
+
+
+def decodePieces(pieces: list[Text], sync: Text | None = None) -> list[Any]:
+    """Feed ``pieces`` then close; everything the decoder gives."""
+    decoder = ChunkDecoder(sync)
+    found: list[Any] = []
+    for piece in pieces:
+        decoder.feed(piece)
+        found += drain(decoder)
+    decoder.close()
+    return found + drain(decoder)
+
+
+def encodeAll(messages: list[Text], sync: Text | None = None) -> Text:
+    encoder = ChunkEncoder(sync)
+    chunks: list[Any] = [encoder.encode(m) for m in messages]
+    return chunks[0][:0].join(chunks)
+
+
+TRICKY = [b"plain", b"", b"\xc0", b"\xc1", b"\xc1\xc2", b"\xc0\xc0\xc1\xc1", b"", b"SYNC",
+          b"\xc0SYNC", b"\xc1\xc0SYNC\xc1", b"\x00\xff\n", b"end\xc1"]
+SYNCS: list[tuple[Text | None, list[Text]]] = [
+    (None, TRICKY),
+    (b"\x00", TRICKY + [b"\x00\x01\x02", b"\x01\x00"]),
+    (b"\xff", TRICKY + [b"\xff\x00\x01"]),
+    (b"XXX", TRICKY + [b"XXX", b"XYZ", b"YYX"]),
+    (b"ABAC", [b"ABACAB", b"BA", b"", b"CABA"]),
+    (None, ["text", "", "\ufdd0\ufdd1", "\ufdd0SYNC", "snow\u2603man"]),
+    ("<>", ["a<b>c", "", "<<>>", "==", "<"]),
+]
+
+
+@pytest.mark.parametrize("sync,messages", SYNCS, ids=lambda v: repr(v)[:30])
+def test_the_messages_come_back_whatever_the_single_split_point(
+        sync: Text | None, messages: list[Text]) -> None:
+    stream = encodeAll(messages, sync)
+    for cut in range(len(stream) + 1):
+        assert decodePieces([stream[:cut], stream[cut:]], sync) == messages, cut
+
+
+@pytest.mark.parametrize("sync,messages", SYNCS, ids=lambda v: repr(v)[:30])
+def test_the_messages_come_back_fed_one_character_at_a_time(
+        sync: Text | None, messages: list[Text]) -> None:
+    stream = encodeAll(messages, sync)
+    assert decodePieces([stream[i:i + 1] for i in range(len(stream))], sync) == messages
+
+
+def test_the_messages_come_back_whatever_two_split_points() -> None:
+    messages = [b"a\xc0", b"", b"\xc1b", b"SY"]
+    stream = encodeAll(messages)
+    for first in range(len(stream) + 1):
+        for second in range(first, len(stream) + 1):
+            pieces = [stream[:first], stream[first:second], stream[second:]]
+            assert decodePieces(pieces) == messages, (first, second)
+
+
+def test_random_messages_in_random_pieces_come_back() -> None:
+    rng = random.Random(1414)
+    alphabet = b"\xc0\xc1\xc2SYNCab"                # rich in the special bytes
+    for _ in range(200):
+        messages = [bytes(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+                    for _ in range(rng.randrange(1, 6))]
+        stream = encodeAll(messages)
+        cuts = sorted(rng.randrange(len(stream) + 1) for _ in range(rng.randrange(6)))
+        pieces = [stream[a:b] for a, b in zip([0] + cuts, cuts + [len(stream)])]
+        assert decodePieces(pieces) == messages, (messages, cuts)
+
+
+def test_garbage_gives_only_bytes_and_framing_errors() -> None:
+    rng = random.Random(2024)
+    for _ in range(300):
+        garbage = bytes(rng.choice(b"\xc0\xc1\xc2SYNCx") for _ in range(rng.randrange(40)))
+        for item in decodePieces([garbage[:7], garbage[7:]]):
+            assert isinstance(item, bytes) or item[0] in (CorruptChunk, IncompleteChunk)
+
+
+def test_the_last_chunk_is_held_until_the_next_one_starts() -> None:
+    decoder = ChunkDecoder()
+    decoder.feed(M + b"first")
+    assert decoder.nextChunk() is None
+    decoder.feed(M[:1])
+    assert decoder.nextChunk() == b"first"
+    assert decoder.nextChunk() is None
+
+
+def test_close_completes_the_last_chunk_and_ends_the_stream() -> None:
+    decoder = ChunkDecoder()
+    decoder.feed(M + b"only")
+    decoder.close()
+    assert decoder.nextChunk() == b"only"
+    assert decoder.nextChunk() is None
+    decoder.close()                                  # a second close changes nothing
+    assert decoder.nextChunk() is None
+
+
+def test_feeding_after_close_is_an_error() -> None:
+    decoder = ChunkDecoder()
+    decoder.close()
+    with pytest.raises(RuntimeError, match=re.escape("feed() after close()")):
+        decoder.feed(b"x")
+
+
+def test_an_empty_stream_gives_nothing() -> None:
+    assert decodePieces([]) == []
+    assert decodePieces([b"", b""]) == []
+
+
+def test_flush_completes_the_chunk_in_progress() -> None:
+    decoder = ChunkDecoder()
+    decoder.feed(M + b"first" + M + b"sec")
+    decoder.flush()
+    assert drain(decoder) == [b"first", b"sec"]
+    decoder.feed(M + b"third")                       # the stream goes on after a flush
+    decoder.close()
+    assert drain(decoder) == [b"third"]
+
+
+def test_flush_of_a_chunk_with_no_data_gives_an_empty_message() -> None:
+    decoder = ChunkDecoder()
+    decoder.feed(M)
+    decoder.flush()
+    assert drain(decoder) == [b""]
+
+
+def test_flush_with_no_chunk_in_progress_gives_nothing() -> None:
+    decoder = ChunkDecoder()
+    decoder.flush()
+    decoder.feed(M + b"a")
+    decoder.flush()
+    decoder.flush()
+    assert drain(decoder) == [b"a"]
+
+
+def test_flush_inside_a_sync_message_waits_for_the_rest_of_it() -> None:
+    decoder = ChunkDecoder()
+    decoder.feed(M[:3])
+    decoder.flush()
+    assert drain(decoder) == []
+    decoder.feed(M[3:] + b"data")
+    decoder.close()
+    assert drain(decoder) == [b"data"]
+
+
+def test_data_before_the_first_sync_message_is_reported_then_dropped() -> None:
+    found = decodePieces([b"junk!" + M + b"good"])
+    assert found == [(CorruptChunk, "dropped 5 bytes that were not part of a chunk, "
+                                    "starting b'junk!': a chunk starts with the sync "
+                                    "message b'\\xc0SYNC'"), b"good"]
+
+
+def test_joining_a_stream_part_way_through_starts_with_the_next_whole_chunk() -> None:
+    stream = encodeAll([b"one", b"two", b"three"])
+    found = decodePieces([stream[len(M) + 1:]])       # inside the first chunk
+    assert found[1:] == [b"two", b"three"]
+    assert found[0][0] is CorruptChunk and "dropped 2 bytes" in found[0][1]
+
+
+def test_a_stream_of_nothing_but_junk_is_reported_when_it_ends() -> None:
+    found = decodePieces([b"abc", b"def"])
+    assert len(found) == 1 and found[0][0] is CorruptChunk
+    assert "dropped 6 bytes" in found[0][1] and "b'abcdef'" in found[0][1]
+
+
+def test_the_report_of_a_long_run_of_junk_shows_only_its_start() -> None:
+    found = decodePieces([b"z" * 1000 + M + b"ok"])
+    assert found[1] == b"ok"
+    assert "dropped 1000 bytes" in found[0][1]
+    assert repr(b"z" * 24) in found[0][1] and repr(b"z" * 25) not in found[0][1]
+
+
+def test_a_damaged_sync_message_is_dropped_up_to_the_next_one() -> None:
+    stream = encodeAll([b"one"]) + b"\xc0SYNX" + b"lost" + encodeAll([b"two"])
+    for cut in range(len(stream) + 1):
+        found = decodePieces([stream[:cut], stream[cut:]])
+        assert found == [b"one", (CorruptChunk, found[1][1]), b"two"], cut
+        assert "dropped 9 bytes" in found[1][1] and "b'\\xc0SYNXlost'" in found[1][1]
+
+
+def test_a_sync_message_can_begin_inside_a_damaged_one() -> None:
+    # "ABA" looks like the start of "ABAC" and its second "A" could begin it again.
+    good = encodeAll([b"xy"], b"ABAC")
+    stream = b"ABA" + good
+    for cut in range(len(stream) + 1):
+        found = decodePieces([stream[:cut], stream[cut:]], b"ABAC")
+        assert len(found) == 2 and found[1] == b"xy", (cut, found)
+        assert found[0][0] is CorruptChunk and "dropped 3 bytes" in found[0][1]
+
+
+def test_a_bad_escape_sequence_drops_that_chunk_only() -> None:
+    stream = M + b"one" + M + b"b\xc1ad" + M + b"three"
+    found = decodePieces([stream])
+    assert found == [b"one", (CorruptChunk, "dropped a chunk of 4 bytes with a bad escape "
+                                            "sequence b'\\xc1a' at 1: after b'\\xc1' only "
+                                            "b'\\xc1' or b'\\xc2' may follow"), b"three"]
+
+
+def test_an_escape_just_before_the_next_sync_message_is_corrupt() -> None:
+    found = decodePieces([M + b"cut\xc1" + M + b"next"])
+    assert found[0][0] is CorruptChunk and "bad escape sequence b'\\xc1' at 3" in found[0][1]
+    assert found[1:] == [b"next"]
+
+
+def test_a_stream_ending_inside_an_escape_gives_what_came_before_as_incomplete() -> None:
+    assert decodePieces([M + b"ab\xc1\xc2cd\xc1"]) == [(IncompleteChunk, b"ab\xc0cd")]
+
+
+def test_a_flush_inside_an_escape_gives_what_came_before_as_incomplete() -> None:
+    decoder = ChunkDecoder()
+    decoder.feed(M + b"ab\xc1")
+    decoder.flush()
+    assert drain(decoder) == [(IncompleteChunk, b"ab")]
+
+
+def test_a_stream_ending_inside_a_sync_message_is_incomplete_with_no_data() -> None:
+    decoder = ChunkDecoder()
+    decoder.feed(M + b"whole" + M[:2])
+    decoder.close()
+    assert decoder.nextChunk() == b"whole"
+    with pytest.raises(IncompleteChunk, match=re.escape(
+            "the stream ended inside a sync message: got b'\\xc0S' of b'\\xc0SYNC'")) as caught:
+        decoder.nextChunk()
+    assert caught.value.data is None
+    assert decoder.nextChunk() is None
+
+
+def test_the_decoder_refuses_data_of_the_other_kind() -> None:
+    decoder = ChunkDecoder()
+    decoder.feed(b"")
+    with pytest.raises(TypeError, match="carries bytes"):
+        decoder.feed("text")
+    with pytest.raises(TypeError, match=re.escape("stream data must be str or bytes, not 5")):
+        decoder.feed(5)  # type: ignore[arg-type]
+
+
+def test_the_decoder_takes_bytearray_and_memoryview_as_bytes() -> None:
+    stream = encodeAll([b"one", b"two"])
+    assert decodePieces([bytearray(stream[:4]), memoryview(stream[4:])]) == [b"one", b"two"]
+
+
+# ================================================ DataChunker, DataDeChunker
+def test_DataChunker_sends_a_chunk_for_each_message() -> None:
+    sink = run(DataChunker(), [b"a", b"\xc0"], [producerFinished()])
+    assert sink.got == [M + b"a", M + b"\xc1\xc2"]
+
+
+def test_DataChunker_uses_the_given_sync_message() -> None:
+    sink = run(DataChunker(syncmessage="--"), ["a-b"], [producerFinished()])
+    assert sink.got == ["--a./b"]       # escape ".", then "/"
+
+
+def test_DataChunker_logs_and_skips_a_message_of_the_other_kind(
+        caplog: pytest.LogCaptureFixture) -> None:
+    assertBadMessageSkipped(DataChunker, caplog, LOGGER, [b"a", "str!", b"b"], "str!",
+                            [M + b"a", M + b"b"])
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 1000])
+def test_messages_survive_a_stream_cut_anywhere(size: int) -> None:
+    messages = TRICKY * 3
+    sink = Collector()
+    Pipeline(DataSource(messages), DataChunker(), MaxSizePacketiser(size), DataDeChunker(),
+             sink).run()
+    assert sink.got == messages
+    assert [type(m) for m in sink.control] == [producerFinished]
+
+
+def test_str_messages_survive_a_stream_cut_anywhere() -> None:
+    messages = ["text", "", "\ufdd0\ufdd1\ufdd2", "snow\u2603man"]
+    sink = Collector()
+    Pipeline(DataSource(messages), DataChunker(syncmessage="#SYNC"), MaxSizePacketiser(2),
+             DataDeChunker(syncmessage="#SYNC"), sink).run()
+    assert sink.got == messages
+
+
+def test_DataDeChunker_sends_a_message_once_the_next_begins_or_on_flush(
+        run_rounds: RunRounds) -> None:
+    dechunker = DataDeChunker()
+    sink = attach(dechunker)
+    dechunker.inboxes["inbox"].append(M + b"one" + M + b"tw")
+    run_rounds(10)
+    assert sink.got == [b"one"]
+    assert not dechunker._isRunnable() and not dechunker._isStopped()   # idle: paused
+    dechunker.inboxes["inbox"].append(b"o")
+    run_rounds(10)
+    assert sink.got == [b"one"]
+    dechunker.inboxes["flush"].append("now")
+    run_rounds(10)
+    assert sink.got == [b"one", b"two"]
+    dechunker.inboxes["control"].append(producerFinished())
+    assert run_rounds(20)
+    assert sink.got == [b"one", b"two"]
+    assert [type(m) for m in sink.control] == [producerFinished]
+
+
+@pytest.mark.parametrize("message_class", [producerFinished, shutdownMicroprocess])
+def test_DataDeChunker_sends_the_last_message_then_passes_the_shutdown_on(
+        message_class: type) -> None:
+    assertShutdownPassesOn(DataDeChunker, message_class, [M + b"one" + M, b"two"],
+                           [b"one", b"two"])
+
+
+@pytest.mark.parametrize("message_class", [producerFinished, shutdownMicroprocess])
+def test_DataChunker_handles_what_waits_then_passes_the_shutdown_on(
+        message_class: type) -> None:
+    assertShutdownPassesOn(DataChunker, message_class, [b"x"], [M + b"x"])
+
+
+@pytest.mark.parametrize("make", [DataChunker, DataDeChunker])
+def test_chunk_components_log_and_ignore_other_control_messages(
+        make: type, caplog: pytest.LogCaptureFixture) -> None:
+    inbox = [b"x"] if make is DataChunker else [M + b"x"]
+    expected = [M + b"x"] if make is DataChunker else [b"x"]
+    assertUnexpectedControlIgnored(make, caplog, inbox, expected)
+
+
+def test_DataDeChunker_sends_an_incomplete_last_chunk_and_logs_it(
+        caplog: pytest.LogCaptureFixture) -> None:
+    dechunker = DataDeChunker()
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        sink = run(dechunker, [M + b"whole" + M + b"par", b"t\xc1"], [producerFinished()])
+    assert sink.got == [b"whole", b"part"]
+    records = [r for r in caplog.records if r.name == LOGGER]
+    assert len(records) == 1 and records[0].levelno == logging.WARNING
+    assert "IncompleteChunk" in records[0].getMessage()
+    assert dechunker.name in records[0].getMessage()
+
+
+def test_DataDeChunker_logs_damage_and_carries_on(caplog: pytest.LogCaptureFixture) -> None:
+    dechunker = DataDeChunker()
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        sink = run(dechunker, [b"junk" + M + b"one", b"\xc0SYxx" + M + b"two"],
+                   [producerFinished()])
+    assert sink.got == [b"one", b"two"]
+    messages = [r.getMessage() for r in caplog.records if r.name == LOGGER]
+    assert len(messages) == 2
+    assert all("CorruptChunk" in m and dechunker.name in m for m in messages)
+    assert "dropped 4 bytes" in messages[0] and "dropped 5 bytes" in messages[1]
+
+
+def test_DataDeChunker_logs_and_skips_data_of_the_other_kind(
+        caplog: pytest.LogCaptureFixture) -> None:
+    assertBadMessageSkipped(DataDeChunker, caplog, LOGGER, [M + b"a", "str!", M + b"b"],
+                            "str!", [b"a", b"b"])
