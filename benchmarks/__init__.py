@@ -16,10 +16,10 @@ Modules: :mod:`.harness` (shared timing and table helpers) and one module per
 benchmark, whose docstring says what it measures and why its baseline is fair.
 """
 
-from . import (backplane, component_cost, files, idle_components, idle_cpu,
+from . import (backplane, component_cost, echo_server, files, idle_components, idle_cpu,
                pipeline_asyncio_mode, pipeline_batch, pipeline_one, processes)
 
 #: Benchmark modules in the order they run, by name.
 BENCHMARKS = {module.NAME: module for module in
               (pipeline_batch, pipeline_one, pipeline_asyncio_mode, idle_components,
-               component_cost, idle_cpu, backplane, processes, files)}
+               component_cost, idle_cpu, backplane, processes, files, echo_server)}

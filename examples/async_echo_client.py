@@ -2,52 +2,39 @@
 
     python examples/async_echo_client.py
 
-``UpperServer`` is a component whose ``async def main`` serves TCP on a port
-the OS picks (loopback only) and answers each line in upper case.
+The server is one of our own: a ``ServerCore`` on a port the OS picks
+(loopback only) whose protocol answers in upper case.
 ``LineClient`` is an async component that opens a connection to it with
 ``asyncio.open_connection`` and, for each line arriving in its inbox, sends
 the server's reply on. A classic ``DataSource`` feeds it and a classic
 ``ConsoleEchoer`` prints the replies. The whole system runs on one asyncio
-event loop (``asyncio.run(system.runAsync())``), no extra thread.
+event loop (``asyncio.run(system.runAsync())``), no extra thread: the
+server's sockets are watched by that loop too.
 """
 
 import asyncio
 
 from Axon.Component import component
 from Kamaelia._shutdown import isShutdown
+from Kamaelia.Chassis.ConnectedServer import ServerCore
 from Kamaelia.Chassis.Pipeline import Pipeline
+from Kamaelia.IPC import serverShutdown
 from Kamaelia.Util.Console import ConsoleEchoer
 from Kamaelia.Util.DataSource import DataSource
+from Kamaelia.Util.PureTransformer import PureTransformer
 
 EXAMPLE_EXPECT = "HELLO\nASYNC\nWORLD\n"
-
-
-class UpperServer(component):
-    """Serves until told to stop on "control"; sends its port out of "outbox" once ready."""
-
-    async def main(self):
-        async def answer(reader, writer):
-            while line := await reader.readline():
-                writer.write(line.upper())
-                await writer.drain()
-            writer.close()
-            await writer.wait_closed()
-
-        server = await asyncio.start_server(answer, "127.0.0.1", 0)
-        self.send(server.sockets[0].getsockname()[1], "outbox")
-        async with server:
-            await self.waitForMessage("control")
 
 
 class LineClient(component):
     """Sends each line to the server at the port given; passes the replies on."""
 
-    Inboxes = {"inbox": "lines to send", "control": "shutdown signalling",
-               "port": "the server's port"}
+    def __init__(self, port):
+        super().__init__()
+        self.port = port
 
     async def main(self):
-        port = await self.nextMessage("port")
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
         while True:
             box = await self.waitForMessage("inbox", "control")
             message = self.recv(box)
@@ -61,20 +48,25 @@ class LineClient(component):
         self.send(message, "signal")
 
 
+def shouter():
+    """The protocol for each connection: bytes in, the same in upper case out."""
+    return PureTransformer(bytes.upper)
+
+
 class Wiring(component):
-    """Starts the server, hands its port to the client, stops the server at the end."""
+    """Starts the server and the client system; stops the server at the end."""
 
     async def main(self):
-        server, client = UpperServer(), LineClient()
-        system = Pipeline(DataSource(["hello", "async", "world"]), client, ConsoleEchoer())
-        self.link((server, "outbox"), (client, "port"))
+        server = ServerCore(protocol=shouter, port=0, host="127.0.0.1")
+        system = Pipeline(DataSource(["hello", "async", "world"]), LineClient(server.port),
+                          ConsoleEchoer())
         self.link((system, "signal"), (self, "control"))       # the system has finished
         self.link((self, "outbox"), (server, "control"))       # so stop the server
         self.addChildren(server, system)
         server.activate()
         system.activate()
-        finished = await self.nextMessage("control")
-        self.send(finished, "outbox")
+        await self.nextMessage("control")
+        self.send(serverShutdown(self), "outbox")
 
 
 asyncio.run(Wiring().runAsync())

@@ -35,6 +35,36 @@ PATHS: list[tuple[str, str, str]] = [
     ("Axon.experimental.Process", "ProcessPipeline", COMPONENT),
     ("Axon.experimental.Process", "ProcessGraphline", COMPONENT),
     ("Axon.experimental.Process", "ProcessWrapComponent", COMPONENT),
+    # networking
+    ("Kamaelia.BaseIPC", "IPC", CLASS),
+    *[("Kamaelia.IPC", name, CLASS) for name in (
+        "socketShutdown", "serverShutdown", "newCSA", "shutdownCSA", "newServer",
+        "newReader", "newWriter", "newExceptional", "removeReader", "removeWriter",
+        "removeExceptional")],
+    ("Kamaelia.Internet.Selector", "Selector", COMPONENT),
+    ("Kamaelia.Internet.TCPServer", "TCPServer", COMPONENT),
+    ("Kamaelia.Internet.TCPClient", "TCPClient", COMPONENT),
+    ("Kamaelia.Internet.ConnectedSocketAdapter", "ConnectedSocketAdapter", COMPONENT),
+    ("Kamaelia.Internet.SingleServer", "SingleServer", COMPONENT),
+    ("Kamaelia.Internet.TimeOutCSA", "TimeOutCSA", COMPONENT),
+    ("Kamaelia.Chassis.ConnectedServer", "ServerCore", COMPONENT),
+    ("Kamaelia.Chassis.ConnectedServer", "SimpleServer", COMPONENT),
+    ("Kamaelia.Chassis.ConnectedServer", "FastRestartServer", COMPONENT),
+    *[("Kamaelia.Internet.UDP", name, COMPONENT)
+      for name in ("SimplePeer", "TargettedPeer", "PostboxPeer")],
+    *[("Kamaelia.Internet.UDP_ng", name, COMPONENT)
+      for name in ("UDPSender", "UDPReceiver", "SimplePeer", "TargettedPeer", "PostboxPeer")],
+    ("Kamaelia.Internet.Multicast_sender", "Multicast_sender", COMPONENT),
+    ("Kamaelia.Internet.Multicast_receiver", "Multicast_receiver", COMPONENT),
+    ("Kamaelia.Internet.Multicast_transceiver", "Multicast_transceiver", COMPONENT),
+    # protocols
+    *[("Kamaelia.Protocol.Framing", name, COMPONENT)
+      for name in ("Framer", "DeFramer", "DataChunker", "DataDeChunker")],
+    *[("Kamaelia.Protocol.Framing", name, CLASS)
+      for name in ("SimpleFrame", "CorruptFrame", "ShortFrame", "IncompleteChunk")],
+    ("Kamaelia.Protocol.EchoProtocol", "EchoProtocol", COMPONENT),
+    ("Kamaelia.Protocol.FortuneCookieProtocol", "FortuneCookieProtocol", COMPONENT),
+    ("Kamaelia.Protocol.Packetise", "MaxSizePacketiser", COMPONENT),
     # files and programs
     ("Kamaelia.File.Reading", "PromptedFileReader", COMPONENT),
     ("Kamaelia.File.Reading", "RateControlledFileReader", FUNCTION),

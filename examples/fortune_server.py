@@ -1,0 +1,64 @@
+"""A fortune-cookie server: each client gets one saying, then the server hangs up.
+
+    python examples/fortune_server.py          # the demonstration below
+    python examples/fortune_server.py 1502     # serve on port 1502 until Ctrl-C
+                                               # (try: nc localhost 1502)
+
+prints::
+
+    client 1: A component a day keeps the deadlock away.
+    client 2: A component a day keeps the deadlock away.
+
+``ServerCore`` makes a ``FortuneCookieProtocol`` for each connection. It
+sends one cookie and then ``producerFinished`` out of its "signal", which
+the server has linked to the connection: the cookie is written, then the
+connection is closed. (Served for real, it runs the ``fortune`` program if
+there is one, or picks one of its own sayings; the demonstration gives it
+a single saying so that the output is always the same.)
+
+Two clients connect one after the other (``Seq``). Each is a ``TCPClient``
+whose bytes are decoded and labelled; it ends when the server closes the
+connection. When both have finished, the server is told to shut down.
+"""
+
+import sys
+
+from Axon.Scheduler import scheduler
+from Kamaelia.Chassis.ConnectedServer import ServerCore
+from Kamaelia.Chassis.Pipeline import Pipeline
+from Kamaelia.Chassis.Seq import Seq
+from Kamaelia.Internet.TCPClient import TCPClient
+from Kamaelia.Protocol.FortuneCookieProtocol import FortuneCookieProtocol
+from Kamaelia.Util.Console import ConsoleEchoer
+from Kamaelia.Util.PureTransformer import PureTransformer
+
+EXAMPLE_STDIN = ""
+EXAMPLE_EXPECT = ("client 1: A component a day keeps the deadlock away.\n"
+                  "client 2: A component a day keeps the deadlock away.\n")
+
+SAYING = "A component a day keeps the deadlock away."
+
+
+def oneSaying() -> FortuneCookieProtocol:
+    return FortuneCookieProtocol(cookies=[SAYING])
+
+
+def client(number: int, port: int) -> Pipeline:
+    return Pipeline(TCPClient("127.0.0.1", port),
+                    PureTransformer(lambda data: f"client {number}: {data.decode()}"))
+
+
+def demonstrate() -> None:
+    server = ServerCore(protocol=oneSaying, port=0, host="127.0.0.1")
+    clients = Pipeline(Seq(client(1, server.port), client(2, server.port)), ConsoleEchoer())
+    clients.link((clients, "signal"), (server, "control"))     # both done: stop serving
+    server.activate()
+    clients.activate()
+    scheduler.run.runThreads()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        ServerCore(protocol=FortuneCookieProtocol, port=int(sys.argv[1])).run()
+    else:
+        demonstrate()
