@@ -705,3 +705,51 @@ def test_a_round_that_may_not_block_still_looks_for_ready_files(
         reader.close()
         writer.close()
     assert got == [b"ready"]
+
+
+def test_what_an_io_event_wakes_runs_before_the_next_event_is_handled(
+        fresh_scheduler: scheduler) -> None:
+    # As an event loop runs a callback to its end: a request read from one
+    # socket is dealt with before the next ready socket is read, so answers
+    # go out as early as they can.
+    order: list[str] = []
+    pairs = [socket.socketpair() for _ in range(2)]
+
+    class Handler(component):
+        def __init__(self, tag: str) -> None:
+            super().__init__()
+            self.tag = tag
+
+        def main(self) -> Iterator[Any]:
+            while not self.dataReady("inbox"):
+                self.pause()
+                yield 1
+            order.append(f"{self.tag} handled")
+
+    handlers = [Handler("a"), Handler("b")]
+    for handler in handlers:
+        handler.activate()
+
+    def readable(index: int) -> Callable[[], None]:
+        def read() -> None:
+            ours = pairs[index][0]
+            order.append(f"{'ab'[index]} read {ours.recv(10).decode()}")
+            fresh_scheduler.removeReader(ours)
+            handlers[index]._deliver("go")
+        return read
+
+    try:
+        rounds = fresh_scheduler.main()
+        for _ in range(3):
+            next(rounds)                           # both handlers now paused
+        for index, (ours, theirs) in enumerate(pairs):
+            fresh_scheduler.addReader(ours, readable(index))
+            theirs.sendall(b"x")
+        for _ in rounds:
+            pass
+    finally:
+        for ours, theirs in pairs:
+            ours.close()
+            theirs.close()
+    assert order[0] in ("a read x", "b read x"), order
+    assert order[1] == f"{order[0][0]} handled", order     # before the other read

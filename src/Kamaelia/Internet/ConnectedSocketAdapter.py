@@ -196,7 +196,12 @@ class ConnectedSocketAdapter(component):
     def main(self) -> Iterator[Any]:
         try:
             self._begin()
+            inbox, control = self.inboxes["inbox"], self.inboxes["control"]
             while True:
+                if self._sentOneAtOnce(inbox, control):
+                    self.pause()
+                    yield 1
+                    continue
                 if self._readControl():
                     break
                 self._takeOutgoing()
@@ -379,6 +384,31 @@ class ConnectedSocketAdapter(component):
             took = True
         if took and not self._handshaking:
             self._flush()
+
+    def _sentOneAtOnce(self, inbox: Any, control: Any) -> bool:
+        """The common case, kept short: on a plain socket with nothing else
+        going on, one ``bytes`` message waits; send it. True if it did (and
+        nothing is left to do), False to take the general path."""
+        q = inbox.q
+        if (len(q) != 1 or control.q or self._out or not self._reading
+                or self.sslContext is not None or inbox.size is not None):
+            return False
+        data = q[0]
+        if data.__class__ is not bytes:
+            return False
+        try:
+            written = self.socket.send(data)
+        except BlockingIOError:
+            written = 0
+        except OSError:
+            return False                  # the general path reports it
+        q.popleft()
+        if written < len(data):
+            self._out += memoryview(data)[written:]
+            self._updateWriter()
+        if self.idleTimeout is not None:
+            self._touch()
+        return True
 
     def _moreToSend(self) -> bool:
         return (not self._handshaking and not self._failed and bool(self.dataReady("inbox"))

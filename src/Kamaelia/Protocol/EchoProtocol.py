@@ -46,7 +46,9 @@ it does not end by itself: the end of the input ends it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
+
+from Axon.AxonExceptions import noSpaceInBox
 
 from Kamaelia.Util._copying import CopyingComponent
 
@@ -67,3 +69,23 @@ class EchoProtocol(CopyingComponent):
 
     def __init__(self, **argd: Any) -> None:
         super().__init__(**argd)
+
+    def main(self) -> Iterator[Any]:
+        # A server runs one of these per connection and every byte passes
+        # through here, so the usual case (data in, nothing on "control",
+        # room downstream) is a short loop of its own. Anything else (a
+        # shutdown message, a full destination) goes to the general loop,
+        # with nothing taken that has not been sent.
+        inbox, control = self.inboxes["inbox"], self.inboxes["control"]
+        send = self.send
+        while not control.q:
+            waiting = inbox.q
+            try:
+                while waiting:
+                    send(waiting[0])
+                    waiting.popleft()
+            except noSpaceInBox:
+                break
+            self.pause()
+            yield 1
+        yield from super().main()
