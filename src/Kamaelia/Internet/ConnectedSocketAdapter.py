@@ -68,8 +68,9 @@ Compatibility
 -------------
 The 1.14 signature is kept: ``selectorService`` and ``sendTo`` are accepted
 and unused (the socket is watched directly, not through the Selector), and
-so are the ``"ReadReady"``/``"SendReady"`` inboxes and the
-``"_selectorSignal"`` outbox.
+so is the ``"_selectorSignal"`` outbox. A message on ``"ReadReady"`` or
+``"SendReady"`` (what 1.14's Selector sent) makes it try to read or write
+at once; nothing needs to send them.
 """
 
 from __future__ import annotations
@@ -118,8 +119,9 @@ class ConnectedSocketAdapter(component):
     Inboxes = {"inbox": "bytes (or str, sent as UTF-8) to send through the socket",
                "control": "producerFinished: send what is queued, then close; "
                           "shutdownMicroprocess: close now",
-               "ReadReady": "(1.14 compatibility; unused: the socket is watched directly)",
-               "SendReady": "(1.14 compatibility; unused: the socket is watched directly)"}
+               "ReadReady": "(1.14) anything here: try reading now (the socket is "
+                            "watched directly anyway)",
+               "SendReady": "(1.14) anything here: try writing now"}
     Outboxes = {"outbox": "bytes received from the socket",
                 "CreatorFeedback": "socketShutdown(self, [sock, reason]) once the socket "
                                    "can no longer receive",
@@ -204,6 +206,7 @@ class ConnectedSocketAdapter(component):
                     continue
                 if self._readControl():
                     break
+                self._selectorNudges()
                 self._takeOutgoing()
                 if self._failed:
                     break
@@ -237,6 +240,18 @@ class ConnectedSocketAdapter(component):
             self._handshake()
         else:
             self._startReading()
+
+    def _selectorNudges(self) -> None:
+        """1.14 code may send the socket to "ReadReady"/"SendReady" (as its
+        Selector did): take that as a prompt to read / write now."""
+        if self.dataReady("ReadReady"):
+            list(self.Inbox("ReadReady"))
+            if self._receiving and not self._handshaking and self._reading:
+                self._onReadable()
+        if self.dataReady("SendReady"):
+            list(self.Inbox("SendReady"))
+            if not self._handshaking:
+                self._flush()
 
     def _readControl(self) -> bool:
         """Handle control messages; True to end now."""
@@ -390,8 +405,9 @@ class ConnectedSocketAdapter(component):
         going on, one ``bytes`` message waits; send it. True if it did (and
         nothing is left to do), False to take the general path."""
         q = inbox.q
-        if (len(q) != 1 or control.q or self._out or not self._reading
-                or self.sslContext is not None or inbox.size is not None):
+        if (len(q) != 1 or control.q or self._out or not self._reading or self._closing
+                or self._failed or self.sslContext is not None or inbox.size is not None
+                or self._nudged()):
             return False
         data = q[0]
         if data.__class__ is not bytes:
@@ -409,6 +425,9 @@ class ConnectedSocketAdapter(component):
         if self.idleTimeout is not None:
             self._touch()
         return True
+
+    def _nudged(self) -> bool:
+        return bool(self.inboxes["ReadReady"].q or self.inboxes["SendReady"].q)
 
     def _moreToSend(self) -> bool:
         return (not self._handshaking and not self._failed and bool(self.dataReady("inbox"))

@@ -243,3 +243,24 @@ def test_bad_options_are_refused_naming_the_value(
 def test_a_non_socket_is_refused() -> None:
     with pytest.raises(TypeError, match="needs a connected socket, not 'localhost'"):
         ConnectedSocketAdapter("localhost")   # type: ignore[arg-type]
+
+
+def test_a_1_14_read_ready_nudge_reads_at_once(
+        pair: tuple[socket.socket, socket.socket],
+        run_rounds: Callable[[int], bool]) -> None:
+    ours, theirs = pair
+    adapter = ConnectedSocketAdapter(ours)
+    sink = Collector()
+    wire(adapter, sink)
+    adapter.activate()
+    sink.activate()
+    run_rounds(3)
+    scheduler.run.removeReader(ours)         # only the nudge can make it read now
+    theirs.sendall(b"nudged")
+    run_rounds(5)
+    assert sink.got == []
+    adapter._deliver(ours, "ReadReady")      # as 1.14's Selector would
+    run_rounds(5)
+    assert b"".join(sink.got) == b"nudged"
+    adapter._deliver(shutdownMicroprocess(), "control")
+    run_rounds(20)
