@@ -62,9 +62,9 @@ def chatServer(port: int, host: str | None = None) -> tuple[ServerCore, Backplan
 class Client:
     """A chat user on a blocking socket."""
 
-    def __init__(self, name: str, port: int) -> None:
+    def __init__(self, name: str, host: str, port: int) -> None:
         self.name = name
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.sock = socket.create_connection((host, port), timeout=10)
         self.lines = self.sock.makefile("rb")
 
     def say(self, text: str) -> None:
@@ -78,16 +78,17 @@ class Client:
         self.sock.close()
 
 
-def demonstrate() -> None:
-    server, backplane = chatServer(0, "127.0.0.1")
+def demonstrate(host: str = "127.0.0.1") -> None:
+    """Run the demonstration on loopback address ``host`` ("::1" for IPv6)."""
+    server, backplane = chatServer(0, host)
     server.activate()
     backplane.activate()
     running = threading.Thread(target=scheduler.run.runThreads)
     running.start()
-    bob = Client("bob", server.port)
+    bob = Client("bob", host, server.port)
     bob.say("anyone here?")
     bob.hear()
-    alice = Client("alice", server.port)
+    alice = Client("alice", host, server.port)
     alice.say("hi bob")
     alice.hear()
     bob.hear()

@@ -39,10 +39,11 @@ EXAMPLE_STDIN = ""
 EXAMPLE_EXPECT = "hello\necho\nworld\n"
 
 
-def demonstrate() -> None:
-    server = ServerCore(protocol=EchoProtocol, port=0, host="127.0.0.1")
+def demonstrate(host: str = "127.0.0.1") -> None:
+    """Run the demonstration on loopback address ``host`` ("::1" for IPv6)."""
+    server = ServerCore(protocol=EchoProtocol, port=0, host=host)
     client = Pipeline(DataSource([b"hello\n", b"echo\n", b"world\n"]),
-                      TCPClient("127.0.0.1", server.port),
+                      TCPClient(host, server.port),
                       PureTransformer(bytes.decode),
                       ConsoleEchoer())
     client.link((client, "signal"), (server, "control"))    # client done: stop serving

@@ -43,14 +43,16 @@ def oneSaying() -> FortuneCookieProtocol:
     return FortuneCookieProtocol(cookies=[SAYING])
 
 
-def client(number: int, port: int) -> Pipeline:
-    return Pipeline(TCPClient("127.0.0.1", port),
+def client(number: int, host: str, port: int) -> Pipeline:
+    return Pipeline(TCPClient(host, port),
                     PureTransformer(lambda data: f"client {number}: {data.decode()}"))
 
 
-def demonstrate() -> None:
-    server = ServerCore(protocol=oneSaying, port=0, host="127.0.0.1")
-    clients = Pipeline(Seq(client(1, server.port), client(2, server.port)), ConsoleEchoer())
+def demonstrate(host: str = "127.0.0.1") -> None:
+    """Run the demonstration on loopback address ``host`` ("::1" for IPv6)."""
+    server = ServerCore(protocol=oneSaying, port=0, host=host)
+    clients = Pipeline(Seq(client(1, host, server.port), client(2, host, server.port)),
+                       ConsoleEchoer())
     clients.link((clients, "signal"), (server, "control"))     # both done: stop serving
     server.activate()
     clients.activate()

@@ -74,3 +74,22 @@ def test_declared_reads_the_constants_without_importing(tmp_path: Path) -> None:
                        'EXAMPLE_STDIN = "in\\n"\n'
                        'EXAMPLE_EXPECT: str = "out\\n"\n', encoding="utf-8")
     assert declared(example) == {"EXAMPLE_STDIN": "in\n", "EXAMPLE_EXPECT": "out\n"}
+
+
+NETWORK_EXAMPLES = ["echo_server.py", "fortune_server.py", "chat_server.py"]
+
+
+@pytest.mark.parametrize("name", NETWORK_EXAMPLES)
+def test_network_example_works_over_ipv6_too(name: str) -> None:
+    # The demonstrations run on 127.0.0.1 above; their demonstrate(host)
+    # runs the same system on ::1.
+    path = ROOT / "examples" / name
+    code = (f"import runpy; runpy.run_path({str(path)!r}, run_name='example')"
+            f"['demonstrate']('::1')")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT / "src")] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=30, input="")
+    assert done.returncode == 0, f"{name} on ::1 exited {done.returncode}:\n{done.stderr}"
+    assert done.stdout == declared(path)["EXAMPLE_EXPECT"], done.stderr

@@ -261,3 +261,31 @@ def test_a_thousand_clients_each_get_every_byte_back_in_order() -> None:
     assert all(received[n] == expected[n] for n in range(CLIENTS))
     assert server.connectedTo == 0 and server.children == []
     assert openDescriptors() == before
+
+
+class Strict(component):
+    """Echoes, but fails on input it does not understand (anything with '!')."""
+
+    def main(self) -> Iterator[Any]:
+        while not self.dataReady("control"):
+            for data in self.Inbox("inbox"):
+                if b"!" in data:
+                    raise ValueError(f"cannot parse {data!r}")
+                self.send(data, "outbox")
+            self.pause()
+            yield 1
+
+
+def test_a_protocol_that_fails_on_garbage_loses_only_its_connection(
+        fresh_scheduler: Any, caplog: pytest.LogCaptureFixture) -> None:
+    fresh_scheduler.reraiseExceptions = False          # as in production
+    server = ServerCore(protocol=Strict, port=0, host="127.0.0.1")
+    with caplog.at_level(logging.ERROR, "Axon.Scheduler"):
+        with Background(server):
+            with connect(server.port) as calm:
+                with connect(server.port) as rude:
+                    rude.sendall(b"!!garbage!!")
+                    assert receiveOrReset(rude) == b""         # closed by the server
+                calm.sendall(b"still fine")
+                assert receiveExactly(calm, 10) == b"still fine"
+    assert "cannot parse b'!!garbage!!'" in caplog.text
