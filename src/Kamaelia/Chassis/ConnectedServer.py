@@ -183,10 +183,17 @@ class ServerCore(AdaptiveCommsComponent):
 
     def _makeServer(self) -> Any:
         extra: dict[str, Any] = {}
-        for name in ("host", "family", "sslContext", "maxConnections", "connectionOptions"):
+        for name in ("host", "family", "sslContext", "maxConnections"):
             value = getattr(self, name)
             if value is not None:
                 extra[name] = value
+        # A client that shuts its sending side still gets its answer: the
+        # connection stays open for writing until the protocol has finished.
+        if isinstance(self.TCPS, type) and issubclass(self.TCPS, TCPServer):
+            extra["connectionOptions"] = {"answerAfterPeerCloses": True,
+                                          **(self.connectionOptions or {})}
+        elif self.connectionOptions is not None:
+            extra["connectionOptions"] = self.connectionOptions
         if self.socketOptions is not None:
             extra["socketOptions"] = self.socketOptions
         return self.TCPS(listenport=self.port, **extra)

@@ -48,8 +48,10 @@ Shutdown
 --------
 * When the peer closes its side (or the connection fails), the adapter
   sends ``socketShutdown(self, [sock, reason])`` out of ``"CreatorFeedback"``
-  (once) and stops reading; it goes on writing what it is given until told
-  to stop, so a protocol can still answer a peer that half-closed.
+  (once) and stops reading. Then, as in 1.14, it writes what it already
+  has and closes. With ``answerAfterPeerCloses=True`` (what ``ServerCore``
+  uses) it instead goes on writing what it is given until told to stop, so
+  a protocol can still answer a client that half-closed.
 * ``producerFinished`` on ``"control"``: everything already sent to it is
   written, then the socket is closed. With ``halfClose=True`` (what
   ``TCPClient`` uses) only our sending side is shut (the peer reads end of
@@ -113,7 +115,9 @@ class ConnectedSocketAdapter(component):
     against), ``sendBufferLimit`` (bytes), ``receiveQueueLimit`` (chunks),
     ``readSize`` (bytes), ``inboxSize`` (messages, default unlimited),
     ``idleTimeout`` (seconds, default none), ``halfClose`` (on
-    ``producerFinished``, shut only the sending side).
+    ``producerFinished``, shut only the sending side),
+    ``answerAfterPeerCloses`` (keep writing after the peer has closed its
+    side, until told to stop).
     """
 
     Inboxes = {"inbox": "bytes (or str, sent as UTF-8) to send through the socket",
@@ -142,6 +146,7 @@ class ConnectedSocketAdapter(component):
                  sendBufferLimit: int | None = None, receiveQueueLimit: int | None = None,
                  readSize: int | None = None, inboxSize: int | None = None,
                  idleTimeout: float | None = None, halfClose: bool = False,
+                 answerAfterPeerCloses: bool = False,
                  **argd: Any) -> None:
         super().__init__(**argd)
         if not isinstance(listensocket, socket.socket):
@@ -172,6 +177,7 @@ class ConnectedSocketAdapter(component):
         self.serverHostname = serverHostname
         self.idleTimeout = idleTimeout
         self.halfClose = halfClose
+        self.answerAfterPeerCloses = answerAfterPeerCloses
         self.howDied: str | None = None
         #: peer, peerport, localip, localport (the protocol factory's keywords)
         self.peerInfo = peerInfo(listensocket)
@@ -374,6 +380,8 @@ class ConnectedSocketAdapter(component):
         if self.howDied is None:
             self.howDied = reason
         self._feedBack(reason)
+        if not self.answerAfterPeerCloses:
+            self._closing = True          # write what is here, then close
         self.unpause()
 
     def _feedBack(self, reason: str) -> None:

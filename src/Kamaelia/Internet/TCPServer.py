@@ -100,7 +100,7 @@ def _optionList(socketOptions: Any) -> list[tuple[int, int, Any]]:
 
 
 class TCPServer(component):
-    """TCPServer(listenport[, socketOptions], host=None, family=None, sslContext=None, maxConnections=None, backlog=128, connectionOptions=None)
+    """TCPServer(listenport[, socketOptions], host=None, family=None, sslContext=None, maxConnections=None, backlog=socket.SOMAXCONN, connectionOptions=None)
 
     A listening socket that makes a ConnectedSocketAdapter per connection.
 

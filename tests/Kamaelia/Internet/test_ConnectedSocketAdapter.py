@@ -264,3 +264,19 @@ def test_a_1_14_read_ready_nudge_reads_at_once(
     assert b"".join(sink.got) == b"nudged"
     adapter._deliver(shutdownMicroprocess(), "control")
     run_rounds(20)
+
+
+def test_as_in_1_14_it_closes_by_itself_once_the_peer_has_closed(
+        pair: tuple[socket.socket, socket.socket]) -> None:
+    ours, theirs = pair
+    theirs.sendall(b"bye")
+    theirs.shutdown(socket.SHUT_WR)
+    adapter = ConnectedSocketAdapter(ours)
+    sink = Collector()
+    wire(adapter, sink)
+    adapter.activate()
+    sink.activate()
+    scheduler.run.runThreads()              # ends: nobody had to tell it
+    assert b"".join(sink.got) == b"bye"
+    assert adapter.howDied == "peer closed"
+    assert receiveAll(theirs) == b""
