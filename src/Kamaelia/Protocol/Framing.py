@@ -211,7 +211,8 @@ class SimpleFrame(tuple[int, Text]):
 
     ``str(frame)`` (str data) and ``bytes(frame)`` (bytes data) give the
     wire form ``"<stamp> <len(data)>\\n<data>"``; :meth:`fromString` reads
-    it back.
+    it back. (``str()`` of a frame holding bytes is its repr, as ``str()`` of
+    bytes is.)
     """
 
     __slots__ = ()
@@ -240,7 +241,9 @@ class SimpleFrame(tuple[int, Text]):
     def __str__(self) -> str:
         data = self[1]
         if not isinstance(data, str):
-            raise TypeError(f"{self!r:.80} holds bytes: its wire form is bytes(frame)")
+            # As str(b"x") gives "b'x'": printing and logging work; the wire
+            # form of a bytes frame is bytes(frame).
+            return repr(self)
         return f"{self[0]} {len(data)}\n{data}"
 
     def __bytes__(self) -> bytes:

@@ -62,10 +62,11 @@ def test_a_frame_survives_copy_and_pickle() -> None:
         assert type(again) is SimpleFrame and again == frame
 
 
-def test_str_of_a_frame_holding_bytes_is_refused() -> None:
-    # A repr passed off as a wire form would be sent without complaint.
-    with pytest.raises(TypeError, match=re.escape("holds bytes: its wire form is bytes(frame)")):
-        str(SimpleFrame(1, b"x"))
+def test_str_of_a_frame_holding_bytes_is_its_repr_as_for_bytes_themselves() -> None:
+    # str(b"x") is "b'x'"; so printing or logging a bytes frame works, and
+    # its wire form is bytes(frame).
+    assert str(SimpleFrame(1, b"x")) == "SimpleFrame(1, b'x')"
+    assert bytes(SimpleFrame(1, b"x")) == b"1 1\nx"
 
 
 def test_bytes_of_a_frame_holding_str_is_refused() -> None:
