@@ -112,14 +112,12 @@ def _acceptedInfo(factory: Callable[..., Any]) -> tuple[str, ...] | None:
 class _Connection:
     """What the server keeps for one connection."""
 
-    __slots__ = ("adapter", "protocol", "peer",
-                 "adapterEnded", "protocolEnded", "protocolFinishing", "protocolStopping",
-                 "toldAdapter")
+    __slots__ = ("adapter", "protocol", "adapterEnded", "protocolEnded",
+                 "protocolFinishing", "protocolStopping", "toldAdapter")
 
-    def __init__(self, adapter: Any, protocol: Any, peer: str) -> None:
+    def __init__(self, adapter: Any, protocol: Any) -> None:
         self.adapter = adapter
         self.protocol = protocol
-        self.peer = peer
         self.adapterEnded = self.protocolEnded = False
         self.protocolFinishing = False      # sent producerFinished
         self.protocolStopping = False       # sent shutdownMicroprocess
@@ -270,7 +268,7 @@ class ServerCore(AdaptiveCommsComponent):
         self.link((protocol, "signal"), (adapter, "control"))
         if "serversignal" in protocol.outboxes:
             self.link((protocol, "serversignal"), (self, "control"))
-        connection = _Connection(adapter, protocol, peer)
+        connection = _Connection(adapter, protocol)
         self._connections[adapter] = connection
         self.connectedTo += 1
         self.addChildren(adapter, protocol)

@@ -291,9 +291,7 @@ class ConnectedSocketAdapter(component):
         sock = self.socket
         try:
             data = sock.recv(self.readSize)
-        except (*_AGAIN, ssl.SSLWantReadError):
-            return
-        except ssl.SSLWantWriteError:
+        except (*_AGAIN, ssl.SSLWantReadError, ssl.SSLWantWriteError):
             return
         except OSError as exc:
             self._receiveEnded(self._describeError(exc))
