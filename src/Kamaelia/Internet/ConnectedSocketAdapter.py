@@ -88,6 +88,7 @@ from Axon.Component import component
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Kamaelia.IPC import shutdownCSA, socketShutdown
 from Kamaelia.Internet._addresses import describeAddress, peerInfo
+from Kamaelia.Util._arguments import positiveInt, positiveNumber
 
 __all__ = ["ConnectedSocketAdapter"]
 
@@ -154,17 +155,13 @@ class ConnectedSocketAdapter(component):
                             f"not {listensocket!r}")
         if sslContext is not None and not isinstance(sslContext, ssl.SSLContext):
             raise TypeError(f"sslContext must be an ssl.SSLContext, not {sslContext!r}")
+        owner = type(self).__name__
         for name, value in (("sendBufferLimit", sendBufferLimit),
                             ("receiveQueueLimit", receiveQueueLimit), ("readSize", readSize)):
             if value is not None:
-                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                    raise ValueError(f"{name} must be a positive int, not {value!r}")
-                setattr(self, name, value)
-        if idleTimeout is not None and (isinstance(idleTimeout, bool) or
-                                        not isinstance(idleTimeout, (int, float)) or
-                                        idleTimeout <= 0):
-            raise ValueError(f"idleTimeout must be a positive number of seconds, "
-                             f"not {idleTimeout!r}")
+                setattr(self, name, positiveInt(owner, name, value))
+        if idleTimeout is not None:
+            positiveNumber(owner, "idleTimeout", idleTimeout)
         if inboxSize is not None:
             self.inboxes["inbox"].setSize(inboxSize)
         self.socket = listensocket

@@ -72,6 +72,7 @@ from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Kamaelia.IPC import newCSA, shutdownCSA, socketShutdown
 from Kamaelia.Internet._addresses import checkPort, describeAddress, familyFor
 from Kamaelia.Internet.ConnectedSocketAdapter import ConnectedSocketAdapter
+from Kamaelia.Util._arguments import nonNegativeInt
 
 __all__ = ["TCPServer"]
 
@@ -135,11 +136,8 @@ class TCPServer(component):
         options = _optionList(socketOptions)
         if sslContext is not None and not isinstance(sslContext, ssl.SSLContext):
             raise TypeError(f"sslContext must be an ssl.SSLContext, not {sslContext!r}")
-        if maxConnections is not None and (isinstance(maxConnections, bool) or
-                                           not isinstance(maxConnections, int) or
-                                           maxConnections < 0):
-            raise ValueError(f"maxConnections must be a non-negative int or None, "
-                             f"not {maxConnections!r}")
+        if maxConnections is not None:
+            nonNegativeInt(type(self).__name__, "maxConnections", maxConnections)
         self.family = familyFor(host, family)
         self.host = host if host is not None else ("::" if self.family == socket.AF_INET6
                                                     else "")

@@ -29,6 +29,7 @@ import socket
 from typing import Any
 
 from Kamaelia.Internet.ConnectedSocketAdapter import ConnectedSocketAdapter
+from Kamaelia.Util._arguments import positiveNumber
 
 __all__ = ["TimeOutCSA"]
 
@@ -39,6 +40,5 @@ class TimeOutCSA(ConnectedSocketAdapter):
 
     def __init__(self, listensocket: socket.socket, selectorService: Any = None,
                  timeout: float = 30, **options: Any) -> None:
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-            raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
+        positiveNumber(type(self).__name__, "timeout", timeout)
         super().__init__(listensocket, selectorService, idleTimeout=timeout, **options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import threading
 from typing import Any, Callable, Iterator
@@ -228,15 +229,19 @@ def test_a_peer_that_resets_ends_the_adapter_with_the_reason(
     assert adapter.howDied not in (None, "shutdown", "producer finished")
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"sendBufferLimit": 0}, "sendBufferLimit must be a positive int, not 0"),
-    ({"readSize": "big"}, "readSize must be a positive int, not 'big'"),
-    ({"idleTimeout": -1}, "idleTimeout must be a positive number of seconds, not -1"),
+@pytest.mark.parametrize("options, error, message", [
+    ({"sendBufferLimit": 0}, ValueError,
+     "ConnectedSocketAdapter: sendBufferLimit must be >= 1, not 0"),
+    ({"readSize": "big"}, TypeError, "ConnectedSocketAdapter: readSize must be an int, not 'big'"),
+    ({"idleTimeout": -1}, ValueError,
+     "ConnectedSocketAdapter: idleTimeout must be a finite number > 0, not -1"),
+    ({"idleTimeout": True}, TypeError,
+     "ConnectedSocketAdapter: idleTimeout must be a number, not True"),
 ])
 def test_bad_options_are_refused_naming_the_value(
         pair: tuple[socket.socket, socket.socket], options: dict[str, Any],
-        message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+        error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=re.escape(message)):
         ConnectedSocketAdapter(pair[0], **options)
 
 

@@ -93,7 +93,7 @@ def test_beyond_max_connections_a_client_is_accepted_closed_and_logged(
     ({"listenport": -1}, "listenport must be between 0 and 65535, not -1"),
     ({"listenport": "80"}, "listenport must be an int, not '80'"),
     ({"listenport": 0, "socketOptions": "fast"}, "socketOptions must be a"),
-    ({"listenport": 0, "maxConnections": -2}, "maxConnections must be a non-negative int"),
+    ({"listenport": 0, "maxConnections": -2}, "TCPServer: maxConnections must be >= 0, not -2"),
     ({"listenport": 0, "family": 99}, "family must be socket.AF_INET or socket.AF_INET6"),
 ])
 def test_bad_arguments_are_refused_naming_the_value(argument: dict[str, Any],

@@ -109,9 +109,12 @@ def test_data_sent_keeps_the_connection_open(
     assertTimedOut(adapter, sink, theirs)
 
 
-@pytest.mark.parametrize("timeout", [0, -1, "soon"])
+@pytest.mark.parametrize("timeout, error", [(0, ValueError), (-1, ValueError),
+                                            ("soon", TypeError), (True, TypeError)])
 def test_a_bad_timeout_raises_naming_the_value(
-        timeout: Any, pair: tuple[socket.socket, socket.socket]) -> None:
+        timeout: Any, error: type[Exception],
+        pair: tuple[socket.socket, socket.socket]) -> None:
     ours, _ = pair
-    with pytest.raises(ValueError, match=re.escape(f"not {timeout!r}")):
+    with pytest.raises(error, match=re.escape("TimeOutCSA: timeout must be") + ".*" +
+                       re.escape(f"not {timeout!r}")):
         TimeOutCSA(ours, timeout=timeout)
