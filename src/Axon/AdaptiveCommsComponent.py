@@ -79,13 +79,13 @@ class _AdaptiveCommsable:
     def addInbox(self, name: str = "inbox") -> str:
         """Add an inbox named after ``name``; return its actual name."""
         name = self._newInboxName(name)
-        self.inboxes[name] = postbox(self, name, True)
+        self.inboxes[name] = postbox(None, None, self, name, True)
         return name
 
     def addOutbox(self, name: str = "outbox") -> str:
         """Add an outbox named after ``name``; return its actual name."""
         name = self._newOutboxName(name)
-        self.outboxes[name] = postbox(self, name, False)
+        self.outboxes[name] = postbox(None, None, self, name, False)
         return name
 
     def deleteInbox(self, name: str) -> None:

@@ -27,28 +27,37 @@ It works the same when the scheduler runs in a background thread
 
 How does it work?
 -----------------
-``AsyncHandle(component)`` is a :class:`~Axon.Handle.Handle` whose outputs
-arrive in ``asyncio.Queue``\\ s on the event loop that made it (delivered with
+``AsyncHandle(component)`` is the asyncio counterpart of
+:class:`~Axon.Handle.Handle`, with the same boxes: it makes the wrapped
+component its child and links only its four standard boxes (``"inbox"``,
+``"control"``, ``"outbox"``, ``"signal"``), so the component may link its
+other boxes itself. Unlike ``Handle`` it needs no thread of its own: it is
+an ordinary component, and what the wrapped component sends is put into
+``asyncio.Queue``\\ s on the event loop that made the handle (with
 ``call_soon_threadsafe`` when the scheduler runs in another thread).
 
 * ``await put(message, boxname="inbox")`` delivers into the wrapped
-  component's inbox;
+  component's ``"inbox"`` or ``"control"``;
 * ``await get(boxname="outbox", timeout=None)`` returns the next message it
-  sent from that outbox, raising ``TimeoutError`` after ``timeout`` seconds
-  and :class:`EndOfStream` once the component has ended and everything it
-  sent has been taken;
+  sent from ``"outbox"`` or ``"signal"``, raising ``TimeoutError`` after
+  ``timeout`` seconds and :class:`EndOfStream` once the component has ended
+  and everything it sent has been taken;
 * ``messages(boxname="outbox")`` is an async iterator over the same, ending
   at the end of the stream;
 * ``await shutdown()`` sends ``shutdownMicroprocess`` to its ``"control"``.
+
+When the wrapped component ends, the handle collects what is left, ends the
+streams and ends itself; it sends nothing of its own on its outboxes.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any, AsyncIterator
+from collections import deque
+from typing import Any, AsyncIterator, Iterator
 
-from Axon.Box import noSuchBox
-from Axon.Handle import Handle
+from Axon.Component import component
+from Axon.Handle import _FROM_COMPONENT, _TO_COMPONENT, Handle, _checkBox, linkStandardBoxes
 from Axon.Ipc import shutdownMicroprocess
 
 __all__ = ["AsyncHandle", "EndOfStream"]
@@ -61,22 +70,46 @@ class EndOfStream(Exception):
 _END = object()
 
 
-class AsyncHandle(Handle):
+class AsyncHandle(component):
     """AsyncHandle(someComponent) -> handle for asyncio code; make it inside a running loop"""
 
+    Inboxes = Handle.Inboxes
+    Outboxes = Handle.Outboxes
+
     def __init__(self, someComponent: Any) -> None:
-        super().__init__(someComponent)
+        super().__init__()
+        self.comp = someComponent
         self._loop = asyncio.get_running_loop()
+        self._toDeliver: deque[tuple[str, Any]] = deque()
         self._queues: dict[str, asyncio.Queue[Any]] = {
-            name: asyncio.Queue() for name in someComponent.outboxes}
+            name: asyncio.Queue() for name in _FROM_COMPONENT if name in someComponent.outboxes}
 
     # ---------------------------------------------------- scheduler side
-    def _handOver(self, boxname: str, message: Any) -> None:
-        self._onLoop(self._queues[boxname].put_nowait, message)
-
-    def _ended(self) -> None:
+    def main(self) -> Iterator[Any]:
+        comp = self.comp
+        linkStandardBoxes(self, comp)
+        if comp._runstate.step is None:
+            comp.activate(Scheduler=self.scheduler)
+        while True:
+            while self._toDeliver:
+                boxname, message = self._toDeliver.popleft()
+                self.send(message, _TO_COMPONENT[boxname])
+            self._collectFromComponent()
+            if comp._isStopped() and not self._toDeliver:
+                break
+            self.pause()
+            yield 1
+        self.removeChild(comp)
+        self._collectFromComponent()
         for queue in self._queues.values():
             self._onLoop(queue.put_nowait, _END)
+
+    def _collectFromComponent(self) -> None:
+        for theirs, ours in _FROM_COMPONENT.items():
+            queue = self._queues.get(theirs)
+            for message in self.Inbox(ours):
+                if queue is not None:
+                    self._onLoop(queue.put_nowait, message)
 
     def _onLoop(self, function: Any, *args: Any) -> None:
         if self.scheduler is not None and self.scheduler._asyncLoop is self._loop:
@@ -85,17 +118,16 @@ class AsyncHandle(Handle):
             self._loop.call_soon_threadsafe(function, *args)
 
     # ------------------------------------------------------ asyncio side
-    async def put(self, message: Any, boxname: str = "inbox") -> None:  # type: ignore[override]
-        """Deliver ``message`` to the wrapped component's inbox ``boxname``."""
-        Handle.put(self, message, boxname)
+    async def put(self, message: Any, boxname: str = "inbox") -> None:
+        """Deliver ``message`` to the wrapped component's ``"inbox"`` or ``"control"``."""
+        _checkBox(self.comp, boxname, inbox=True)
+        self._toDeliver.append((boxname, message))
+        self.unpause()
 
-    async def get(self, boxname: str = "outbox",  # type: ignore[override]
-                  timeout: float | None = None) -> Any:
+    async def get(self, boxname: str = "outbox", timeout: float | None = None) -> Any:
         """The next message the wrapped component sent from ``boxname``."""
-        try:
-            queue = self._queues[boxname]
-        except KeyError:
-            raise noSuchBox(self.comp, boxname, False) from None
+        _checkBox(self.comp, boxname, inbox=False)
+        queue = self._queues[boxname]
         try:
             message = await asyncio.wait_for(queue.get(), timeout)
         except asyncio.TimeoutError:

@@ -58,6 +58,15 @@ Old-style components that define ``initialiseComponent()``, ``mainBody()``
 (return a false value to stop) and ``closeDownComponent()`` instead of
 ``main`` still run: the default ``main`` calls them.
 
+Tracing
+-------
+Set ``Axon.Component.TraceAllSends = True`` (or ``TraceAllRecvs``) before
+making components, as in 1.14, and every component made from then on prints
+a line for each message it sends (``SEND: <id of message> <short name>
+'<box>' : <message>``) or receives (``RECV: ...``), and logs the same line
+at ``DEBUG`` on the logger ``Axon.Component.trace``. The switch is read when
+a component is made, so tracing costs nothing while it is off.
+
 What it does not do: a component does not read its own inboxes for you, and
 it does not stop itself on a shutdown message; each component's ``main``
 decides how it answers ``producerFinished`` and ``shutdownMicroprocess``.
@@ -65,6 +74,7 @@ decides how it answers ``producerFinished`` and ``shutdownMicroprocess``.
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from threading import get_ident
 from typing import Any, Iterator
@@ -75,7 +85,22 @@ from Axon.Linkage import linkage
 from Axon.Microprocess import microprocess
 from Axon.Postoffice import postoffice
 
-__all__ = ["component"]
+__all__ = ["component", "TraceAllSends", "TraceAllRecvs"]
+
+#: Trace every send of components made while this is true (1.14's switch).
+TraceAllSends = False
+#: Trace every receive of components made while this is true (1.14's switch).
+TraceAllRecvs = False
+
+_traceLog = logging.getLogger("Axon.Component.trace")
+
+
+def _trace(kind: str, owner: "component", message: Any, boxname: str) -> None:
+    name = owner.name
+    line = "%s: %s %s '%s' : %s" % (kind, id(message), name[name.rfind(".") + 1:],
+                                     boxname, message)
+    print(line)
+    _traceLog.debug("%s", line)
 
 
 def _drain(box: postbox) -> Iterator[Any]:
@@ -111,12 +136,19 @@ class component(AsyncComponentMixin, microprocess):
         for name, value in argd.items():
             setattr(self, name, value)
         self.children: list[component] = []
-        self.inboxes: dict[str, postbox] = {name: postbox(self, name, True)
+        self.inboxes: dict[str, postbox] = {name: postbox(None, None, self, name, True)
                                             for name in self.Inboxes}
-        self.outboxes: dict[str, postbox] = {name: postbox(self, name, False)
+        self.outboxes: dict[str, postbox] = {name: postbox(None, None, self, name, False)
                                              for name in self.Outboxes}
         self._callOnCloseDown: list[Any] = []
         self.postoffice = postoffice(self.name)
+        if TraceAllSends:
+            self._o_send = self.send
+            self.send = self._debug_send          # type: ignore[method-assign]
+        if TraceAllRecvs:
+            self._o_recv = self.recv
+            self.recv = self._debug_recv          # type: ignore[method-assign]
+            self.Inbox = self._debug_Inbox        # type: ignore[method-assign]
 
     # ------------------------------------------------------------ messaging
     # These four methods are the message-passing hot path: keep them short.
@@ -163,6 +195,28 @@ class component(AsyncComponentMixin, microprocess):
         except KeyError:
             raise noSuchBox(self, boxname, True) from None
         return _drain(box)
+
+    # ------------------------------------------------------------ tracing
+    def _debug_send(self, message: Any, boxname: str = "outbox") -> None:
+        """``send`` that first prints (and logs) a ``SEND:`` line; see "Tracing"."""
+        _trace("SEND", self, message, boxname)
+        original = getattr(self, "_o_send", None)
+        if original is None:
+            type(self).send(self, message, boxname)
+        else:
+            original(message, boxname)
+
+    def _debug_recv(self, boxname: str = "inbox") -> Any:
+        """``recv`` that prints (and logs) a ``RECV:`` line for what it took."""
+        original = getattr(self, "_o_recv", None)
+        message = type(self).recv(self, boxname) if original is None else original(boxname)
+        _trace("RECV", self, message, boxname)
+        return message
+
+    def _debug_Inbox(self, boxname: str = "inbox") -> Iterator[Any]:
+        """``Inbox`` taking each message through the traced ``recv``, as 1.14's did."""
+        while self.dataReady(boxname):
+            yield self.recv(boxname)
 
     def setInboxSize(self, boxname: str, size: int | None) -> None:
         """Limit inbox ``boxname`` to ``size`` waiting messages (None: no limit)."""

@@ -65,7 +65,7 @@ the provider (or whoever shuts it down) must deregister it.
 from __future__ import annotations
 
 import threading
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Iterator
 
 from Axon.AxonExceptions import (
     AccessToUndeclaredTrackedVariable,
@@ -203,6 +203,15 @@ class coordinatingassistanttracker:
             return list(self.trackedvalues)
 
     # ---- housekeeping --------------------------------------------------
+
+    def main(self) -> Iterator[int]:
+        """An endless generator of ``1`` s, as in 1.14.
+
+        1.14 kept it for a tracker that might one day run as a microprocess;
+        the tracker does nothing per turn, so nothing runs it.
+        """
+        while True:
+            yield 1
 
     def zap(self) -> None:
         """Forget every service and tracked value held by this tracker."""

@@ -23,95 +23,221 @@ outboxes from any thread::
 
 How does it work?
 -----------------
-``Handle(component)`` is itself a component. It gets one inbox for each of
-the wrapped component's outboxes and one outbox for each of its inboxes, links
-them up, and activates the wrapped component as its child.
+``Handle(component)`` is a threaded component (as in Kamaelia 1.14) that
+makes the wrapped component its child and links **only the four standard
+boxes**: its outboxes ``"_outbox"`` and ``"_signal"`` feed the component's
+``"inbox"`` and ``"control"``, and the component's ``"outbox"`` and
+``"signal"`` feed its inboxes ``"_inbox"`` and ``"_control"``. Any other box
+of the wrapped component is left alone, so a component that links its own
+private boxes (``TCPClient`` does) can still do so. A standard box the
+component does not have is simply not linked.
 
-``put(message, boxname="inbox")`` is thread-safe: it queues the message and
-wakes the handle, which sends it into the wrapped component's inbox. What the
-wrapped component sends arrives in the handle's inboxes, which copies it into
-a ``queue.Queue`` per outbox; ``get(boxname="outbox")`` takes from that queue
-without blocking and raises ``queue.Empty`` when nothing is there (pass
-``block=True`` and optionally ``timeout`` to wait instead).
+``put(message, boxname="inbox")`` is thread-safe: it queues the message
+(``boxname`` is ``"inbox"`` or ``"control"``) and wakes the handle's thread,
+which sends it on. What the component sends arrives in the handle's inboxes;
+the thread moves it into a queue of ``(message, boxname)`` pairs
+(``"outbox"`` or ``"signal"``). ``get(boxname="outbox")`` returns the next
+message from that outbox without blocking and raises ``queue.Empty`` when
+there is none (pass ``block=True`` and optionally ``timeout`` to wait);
+``_get()`` takes the next pair whatever its box, as in 1.14.
 
-When the wrapped component ends, the handle collects anything left and ends
-too; messages already collected stay available to ``get``.
+The thread sleeps until something happens (a ``put``, a message from the
+component, the component ending): unlike 1.14's it does not poll.
+
+When the wrapped component ends, the handle collects everything it sent,
+unlinks it (``childrenDone()``) and ends too; what it collected stays
+available to ``get``. ``put`` after that raises ``RuntimeError`` rather than
+losing the message; so does ``put`` to a box that is not forwarded.
+``producerFinished`` or ``shutdownMicroprocess`` put into ``"control"`` is
+passed to the component like any message; the handle itself sends nothing
+on its outboxes of its own accord.
 """
 
 from __future__ import annotations
 
 import queue
+import threading
+import time
 from collections import deque
-from typing import Any, Iterator
+from typing import Any
 
-from Axon.AdaptiveCommsComponent import AdaptiveCommsComponent
-from Axon.Box import noSuchBox
+from Axon.Box import BoxNotFound, noSuchBox
+from Axon.ThreadedComponent import threadedcomponent
 
 __all__ = ["Handle"]
 
+#: Wrapped component's inbox -> the handle's outbox that feeds it.
+_TO_COMPONENT = {"inbox": "_outbox", "control": "_signal"}
+#: Wrapped component's outbox -> the handle's inbox it feeds.
+_FROM_COMPONENT = {"outbox": "_inbox", "signal": "_control"}
 
-class Handle(AdaptiveCommsComponent):
-    """Handle(someComponent) -> handle giving plain code access to its boxes"""
 
-    Inboxes: dict[str, str] = {}
-    Outboxes: dict[str, str] = {}
+def linkStandardBoxes(owner: Any, comp: Any) -> None:
+    """Link ``owner``'s private boxes to the standard boxes ``comp`` has (and
+    only those, so ``comp`` can still link its other boxes itself), and adopt
+    ``comp`` as ``owner``'s child."""
+    for theirs, ours in _TO_COMPONENT.items():
+        if theirs in comp.inboxes:
+            owner.link((owner, ours), (comp, theirs))
+    for theirs, ours in _FROM_COMPONENT.items():
+        if theirs in comp.outboxes:
+            owner.link((comp, theirs), (owner, ours))
+    owner.addChildren(comp)
+
+
+def _checkBox(comp: Any, boxname: Any, inbox: bool) -> None:
+    """Raise unless ``boxname`` is one of ``comp``'s standard boxes that a handle carries."""
+    forwarded = _TO_COMPONENT if inbox else _FROM_COMPONENT
+    boxes = comp.inboxes if inbox else comp.outboxes
+    if boxname not in boxes:
+        raise noSuchBox(comp, boxname, inbox)
+    if boxname not in forwarded:
+        kind = "inbox" if inbox else "outbox"
+        raise BoxNotFound(f"a Handle reaches only the standard boxes of {comp.name}, "
+                          f"not its {kind} {boxname!r} (it carries "
+                          f"{' and '.join(map(repr, forwarded))})", comp, boxname)
+
+
+class Handle(threadedcomponent):
+    """Handle(someComponent) -> handle giving plain code access to its four standard boxes"""
+
+    Inboxes = {
+        "_inbox": "what the wrapped component sends from 'outbox' (for get('outbox'))",
+        "_control": "what the wrapped component sends from 'signal' (for get('signal'))",
+    }
+    Outboxes = {
+        "_outbox": "messages put() for the wrapped component's 'inbox'",
+        "_signal": "messages put() for the wrapped component's 'control'",
+    }
 
     def __init__(self, someComponent: Any) -> None:
         super().__init__()
         self.comp = someComponent
-        self._toDeliver: deque[tuple[str, Any]] = deque()
-        self._collected: dict[str, queue.Queue[Any]] = {}
-        for name in someComponent.outboxes:
-            self.addInbox(name)
-            self._collected[name] = queue.Queue()
-        for name in someComponent.inboxes:
-            self.addOutbox(name)
+        self.inboundData: queue.Queue[tuple[Any, str]] = queue.Queue()
+        self.outboundData: queue.Queue[tuple[Any, str]] = queue.Queue()
+        self.temp: dict[str, deque[Any]] = {}       # taken from outboundData by get()
+        self._tempLock = threading.Lock()
+        self._finished = False
 
-    def put(self, message: Any, boxname: str = "inbox") -> None:
-        """Deliver ``message`` to the wrapped component's inbox ``boxname`` (thread-safe)."""
-        if boxname not in self.outboxes:
-            raise noSuchBox(self.comp, boxname, True)
-        self._toDeliver.append((boxname, message))
-        self.unpause()
+    # ------------------------------------------------------- plain code side
+    def put(self, *args: Any, boxname: str | None = None) -> None:
+        """put(message, boxname="inbox"): deliver ``message`` to the wrapped
+        component's ``"inbox"`` or ``"control"`` (thread-safe)."""
+        if not 1 <= len(args) <= 2 or (len(args) == 2 and boxname is not None):
+            raise TypeError(f"put() takes a message and an optional box name, not {args!r}")
+        message = args[0]
+        box = args[1] if len(args) == 2 else (boxname or "inbox")
+        self._checkBox(box, inbox=True)
+        if self._finished:
+            raise RuntimeError(f"{self.comp.name} has ended: cannot deliver {message!r} "
+                               f"to its {box!r}")
+        self.inboundData.put((message, box))
+        self._messageArrived.set()
+
+    def _get(self) -> tuple[Any, str]:
+        """The next ``(message, boxname)`` collected, whatever its box (``queue.Empty`` if none)."""
+        return self.outboundData.get_nowait()
 
     def get(self, boxname: str = "outbox", block: bool = False,
             timeout: float | None = None) -> Any:
         """Take the next message the wrapped component sent from ``boxname``.
 
         Non-blocking by default: raises ``queue.Empty`` if there is none.
+        With ``block=True`` waits for one (at most ``timeout`` seconds).
         """
-        try:
-            collected = self._collected[boxname]
-        except KeyError:
-            raise noSuchBox(self.comp, boxname, False) from None
-        return collected.get(block, timeout)
-
-    def main(self) -> Iterator[Any]:
-        comp = self.comp
-        for name in comp.outboxes:
-            self.link((comp, name), (self, name))
-        for name in comp.inboxes:
-            self.link((self, name), (comp, name))
-        self.addChildren(comp)
-        if comp.scheduler is None:
-            comp.activate(Scheduler=self.scheduler)
+        self._checkBox(boxname, inbox=False)
+        deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            while self._toDeliver:
-                boxname, message = self._toDeliver.popleft()
-                self.send(message, boxname)
-            for name in self._collected:
-                for message in self.Inbox(name):
-                    self._handOver(name, message)
-            if comp._isStopped() and not self._toDeliver:
-                break
-            self.pause()
-            yield 1
-        self.removeChild(comp)
-        self._ended()
+            with self._tempLock:
+                while True:
+                    try:
+                        message, box = self.outboundData.get_nowait()
+                    except queue.Empty:
+                        break
+                    self.temp.setdefault(box, deque()).append(message)
+                waiting = self.temp.get(boxname)
+                if waiting:
+                    return waiting.popleft()
+            if not block:
+                raise queue.Empty
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                raise queue.Empty
+            message, box = self.outboundData.get(True, remaining)
+            with self._tempLock:
+                self.temp.setdefault(box, deque()).append(message)
+
+    def _checkBox(self, boxname: Any, inbox: bool) -> None:
+        _checkBox(self.comp, boxname, inbox)
+
+    # ---------------------------------------------------------- thread side
+    def main(self) -> Any:
+        """Forward put() messages in and collected messages out until the component ends."""
+        self._do_threadsafe(self._wire, (), {})
+        try:
+            while not self._runstate.stopped:
+                self._messageArrived.clear()
+                self._forwardPuts()
+                self._collectFromComponent()
+                if self.childrenDone():
+                    break
+                if self.inboundData.empty() and not self.anyReady():
+                    self._messageArrived.wait()
+            self._collectFromComponent()
+            if not self._runstate.stopped:
+                for boxname, message in self._do_threadsafe(self._takeRest, (), {}):
+                    self._handOver(boxname, message)
+        finally:
+            self._finished = True
+            self._ended()
+
+    def childrenDone(self) -> bool:
+        """Unlink and forget children that have ended; True when none is left."""
+        ended = [child for child in self.childComponents() if child._isStopped()]
+        if ended:
+            self._do_threadsafe(self._removeChildren, (ended,), {})
+        return not self.childComponents()
+
+    def _wire(self) -> None:
+        comp = self.comp
+        linkStandardBoxes(self, comp)
+        comp._callOnCloseDown.append(self._messageArrived.set)   # wake the thread too
+        if comp._runstate.step is None:
+            comp.activate(Scheduler=self.scheduler)
+
+    def _removeChildren(self, ended: list[Any]) -> None:
+        for child in ended:
+            self.removeChild(child)
+
+    def _forwardPuts(self) -> None:
+        while True:
+            try:
+                message, box = self.inboundData.get_nowait()
+            except queue.Empty:
+                return
+            self.send(message, _TO_COMPONENT[box], block=True)
+
+    def _collectFromComponent(self) -> None:
+        for theirs, ours in _FROM_COMPONENT.items():
+            for message in self.Inbox(ours):
+                self._handOver(theirs, message)
+
+    def _takeRest(self) -> list[tuple[str, Any]]:
+        """In the scheduler's thread, once the component has ended: what it
+        sent that has not been carried to the thread yet, in order."""
+        rest = []
+        for theirs, ours in _FROM_COMPONENT.items():
+            queued = self._inqueues.get(ours)
+            while queued:
+                rest.append((theirs, queued.popleft()))
+            box = self.inboxes[ours]
+            while box.q:
+                rest.append((theirs, box.q.popleft()))
+        return rest
 
     def _handOver(self, boxname: str, message: Any) -> None:
-        """Make a message from the wrapped component available to ``get``."""
-        self._collected[boxname].put(message)
+        """Make a message from the wrapped component's ``boxname`` available to ``get``."""
+        self.outboundData.put((message, boxname))
 
     def _ended(self) -> None:
-        """Called once the wrapped component has ended and everything is collected."""
+        """Called (in the thread) once the component has ended and everything is collected."""

@@ -244,12 +244,24 @@ class errorInformation(ipc):
 
 
 class reactivate(ipc):
-    """reactivate(component) -> ask for ``component`` to be reactivated."""
+    """reactivate(original) -> ask the scheduler to run ``original`` again.
 
-    __slots__ = ("component",)
+    A microprocess's ``_closeDownMicroprocess()`` may return one: the
+    scheduler then re-adds ``original`` (see
+    :meth:`Axon.Scheduler.scheduler.handleMicroprocessShutdownKnockon`).
+    The microprocess is ``.original`` (1.14's name), also readable as
+    ``.component``.
+    """
 
-    def __init__(self, component: Any) -> None:
-        self.component = component
+    __slots__ = ("original",)
+
+    def __init__(self, original: Any) -> None:
+        self.original = original
+
+    @property
+    def component(self) -> Any:
+        """The microprocess to reactivate (same as ``.original``)."""
+        return self.original
 
 
 class WaitComplete(ipc):

@@ -26,17 +26,29 @@ A linkage names a source box and a sink box and how to find them:
 Creating a linkage only records it. A :class:`~Axon.Postoffice.postoffice`
 (every component has one) makes it take effect and remembers it, so that it
 can be undone later. ``setSynchronous(pipewidth)`` limits the sink box to
-``pipewidth`` waiting messages; ``setShowTransit()`` logs every message that
-arrives in the sink box (logger ``Axon.Linkage``), for debugging.
+``pipewidth`` waiting messages (``None`` lifts the limit, as in 1.14);
+``setShowTransit()`` traces every message that arrives in the sink box, for
+debugging: it prints 1.14's ``Delivery via [ tag ] of ...`` line and logs it
+(logger ``Axon.Linkage``). With ``Axon.Box.ShowAllTransits`` set, every
+linkage made traces its sink box, tagged with :meth:`linkage.short_str`.
+
+The parameters are in Kamaelia 1.14's order, so ``linkage(a, b, "outbox",
+"inbox", 1)`` is a passthrough linkage; ``postoffice`` comes last and is
+meant to be given by keyword.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from Axon import Box
+from Axon.Base import AxonObject
 from Axon.Box import findBox
 
 __all__ = ["linkage"]
+
+_log = logging.getLogger("Axon.Linkage")
 
 
 def _checkPipewidth(pipewidth: Any) -> None:
@@ -44,16 +56,30 @@ def _checkPipewidth(pipewidth: Any) -> None:
         raise ValueError(f"pipewidth must be a positive int or None, not {pipewidth!r}")
 
 
-class linkage:
-    """linkage(source, sink, sourcebox="outbox", sinkbox="inbox", postoffice=None,
-    passthrough=0, pipewidth=None, synchronous=None) -> new linkage record
+def _shortName(name: Any) -> str:
+    text = str(name)
+    return text[text.rfind(".") + 1:]
 
-    If ``postoffice`` is given, the linkage is made live through it at once.
+
+class linkage(AxonObject):
+    """linkage(source, sink, sourcebox="outbox", sinkbox="inbox", passthrough=0,
+    pipewidth=None, synchronous=None, postoffice=None) -> new linkage record
+
+    The first seven parameters are Kamaelia 1.14's, in its order. If
+    ``postoffice`` is given (by keyword), the linkage is made live through it
+    at once.
     """
 
     def __init__(self, source: Any, sink: Any, sourcebox: str = "outbox",
-                 sinkbox: str = "inbox", postoffice: Any = None, passthrough: int = 0,
-                 pipewidth: int | None = None, synchronous: bool | None = None) -> None:
+                 sinkbox: str = "inbox", passthrough: int = 0, pipewidth: int | None = None,
+                 synchronous: bool | None = None, postoffice: Any = None) -> None:
+        super().__init__()
+        if passthrough is None:
+            # 1.14 took anything but 1 and 2 as an ordinary link; None is the
+            # one such value that plausibly means "the default".
+            _log.warning("linkage(%r, %r): passthrough=None taken as 0 (outbox to inbox)",
+                         getattr(source, "name", source), getattr(sink, "name", sink))
+            passthrough = 0
         if passthrough not in (0, 1, 2):
             raise ValueError(f"passthrough must be 0, 1 or 2, not {passthrough!r}")
         _checkPipewidth(pipewidth)
@@ -64,7 +90,8 @@ class linkage:
         self.passthrough = passthrough
         self.pipewidth = pipewidth
         self.synchronous = bool(synchronous) or pipewidth is not None
-        self.showtransit: str | bool = False
+        self.showtransit: Any = False
+        self.transitTag: Any = None
         self.postoffice: Any = None
         if postoffice is not None:
             postoffice.registerlinkage(self)
@@ -91,25 +118,37 @@ class linkage:
         if self.synchronous:
             sinkbox.setSize(self.pipewidth if self.pipewidth is not None else 1)
         if self.showtransit:
-            sinkbox.showTransit(self.showtransit)
+            sinkbox._setTransit(True, self.transitTag, self.showtransit)
+        elif Box.ShowAllTransits:
+            sinkbox._setTransit(True, self.short_str(), self.short_str())
 
     def _disconnect(self) -> None:
         self.getSinkbox().removesource(self.getSourcebox())
 
-    def setSynchronous(self, pipewidth: int | None = None) -> None:
-        """Limit the sink box to ``pipewidth`` waiting messages (default 1)."""
+    def setSynchronous(self, pipewidth: int | None = None) -> int | None:
+        """Limit the sink box to ``pipewidth`` waiting messages; ``None`` removes
+        the limit (as in 1.14). Returns the sink box's limit."""
         _checkPipewidth(pipewidth)
-        if pipewidth is not None:
-            self.pipewidth = pipewidth
-        self.synchronous = True
+        self.pipewidth = pipewidth
+        self.synchronous = pipewidth is not None
         if self.postoffice is not None:
-            self.getSinkbox().setSize(self.pipewidth if self.pipewidth is not None else 1)
+            return self.getSinkbox().setSize(pipewidth)
+        return pipewidth
 
-    def setShowTransit(self, showtransit: bool = True, tag: str | None = None) -> None:
-        """Log every message arriving in the sink box (for debugging)."""
-        self.showtransit = (tag or str(self)) if showtransit else False
+    def setShowTransit(self, showtransit: Any = True, tag: Any = None) -> None:
+        """Trace every message arriving in the sink box: print 1.14's
+        ``Delivery via [ tag ] of  'message'`` line and log it (logger
+        ``Axon.Linkage``, tagged with ``tag`` or this linkage's description)."""
+        self.showtransit = (str(tag) if tag else str(self)) if showtransit else False
+        self.transitTag = tag
         if self.postoffice is not None:
-            self.getSinkbox().showTransit(self.showtransit)
+            self.getSinkbox()._setTransit(showtransit, tag, self.showtransit)
+
+    def short_str(self) -> str:
+        """``(source,box):(sink,box)`` with the components' short names, as 1.14 tagged transits."""
+        return "(%s,%s):(%s,%s)" % tuple(_shortName(part) for part in (
+            getattr(self.source, "name", self.source), self.sourcebox,
+            getattr(self.sink, "name", self.sink), self.sinkbox))
 
     def __str__(self) -> str:
         arrow = {0: "->", 1: "=>(in)", 2: "=>(out)"}[self.passthrough]

@@ -49,6 +49,7 @@ such reads; reads of ordinary attributes across many classes it cannot).
 from __future__ import annotations
 
 import inspect
+import logging
 from typing import Any, Callable, Iterator
 
 from Axon.Base import AxonObject
@@ -56,6 +57,8 @@ from Axon.Ipc import WaitComplete
 from Axon.idGen import tupleId
 
 __all__ = ["microprocess", "RunState"]
+
+_log = logging.getLogger("Axon.Microprocess")
 
 
 class RunState:
@@ -113,7 +116,8 @@ class microprocess(AxonObject):
     Keyword arguments:
 
     - thread         -- a generator to run instead of ``main()`` (rarely used)
-    - closeDownValue -- kept for compatibility; returned by nothing
+    - closeDownValue -- what ``_closeDownMicroprocess()`` returns to the
+      scheduler when it ends (e.g. ``reactivate(other)``); default 0: nothing
     - tag            -- text appended to the microprocess's name
     """
 
@@ -175,13 +179,24 @@ class microprocess(AxonObject):
 
         Calls ``self.<mainmethod>()`` to make the generator that will be
         stepped. Returns ``self`` so that ``X = Thing().activate()`` works.
-        Activating twice is an error.
+
+        Activating a microprocess that is already activated logs a warning
+        and otherwise only wakes it (if it is still running), as 1.14 did;
+        it stays with its first scheduler.
         """
         rs = self._runstate
         if rs.step is not None:
-            raise RuntimeError(f"{self.name} is already activated")
+            _log.warning("%s is already activated; activate() again only wakes it",
+                         self.name)
+            if not rs.stopped:
+                self.unpause()
+            return self
         if self.__thread is None:
-            self.__thread = getattr(self, mainmethod)()
+            if type(self)._microprocessGenerator is not microprocess._microprocessGenerator:
+                # A subclass overrides 1.14's hook: let it build the thread.
+                self.__thread = self._microprocessGenerator(self, mainmethod)
+            else:
+                self.__thread = getattr(self, mainmethod)()
         thread = self.__thread
         if inspect.iscoroutine(thread):         # async def main
             from Axon.async_support import driveCoroutine
@@ -196,6 +211,26 @@ class microprocess(AxonObject):
         self.tracker = Tracker if Tracker is not None else self.__class__.trackerClass.getcat()
         self.scheduler._addThread(self)
         return self
+
+    def _microprocessGenerator(self, someobject: Any, mainmethod: str = "main") -> Iterator[Any]:
+        """1.14's thread of control: a generator stepping ``someobject.<mainmethod>()``.
+
+        It yields what that generator yields and ends when it ends, or (after
+        yielding ``None`` once) when ``someobject`` has been stopped.
+        ``activate`` steps ``main``'s generator directly instead, which saves a
+        generator frame per step; it uses this method only when a subclass
+        overrides it.
+        """
+        inner = getattr(someobject, mainmethod)()
+        while True:
+            if someobject._isStopped():
+                yield None
+                return
+            try:
+                value = next(inner)
+            except StopIteration:
+                return
+            yield value
 
     def run(self) -> None:
         """Activate this microprocess and run the scheduler until nothing is left."""
@@ -246,7 +281,10 @@ class microprocess(AxonObject):
             rs.step = inner.__next__
         else:  # newComponent: activate those not already running
             for child in instruction.components():
-                if child._runstate.step is None:
+                state = getattr(child, "_runstate", None)
+                if state is None:            # another class's microprocess: as 1.14 did
+                    child.activate()
+                elif state.step is None:
                     child.activate(Scheduler=self.scheduler)
 
     def stop(self) -> None:
@@ -301,10 +339,12 @@ class microprocess(AxonObject):
     def _closeDownMicroprocess(self) -> Any:
         """Called by the scheduler once ``main`` has ended.
 
-        Returns ``None``, or a ``shutdownMicroprocess`` message naming other
-        microprocesses the scheduler should stop as a knock-on effect.
+        Returns the ``closeDownValue`` given when it was made (default 0:
+        nothing to do). A ``shutdownMicroprocess`` names other microprocesses
+        the scheduler should stop as a knock-on effect; a ``reactivate`` one it
+        should run again.
         """
-        return None
+        return self.closeDownValue
 
 
 # Classes of yielded values that are instructions rather than "carry on".

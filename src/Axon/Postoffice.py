@@ -27,11 +27,14 @@ wiring cannot break links someone else made.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from Axon.Linkage import linkage
 
 __all__ = ["postoffice"]
+
+log = logging.getLogger("Axon.Postoffice")
 
 
 class postoffice:
@@ -57,8 +60,8 @@ class postoffice:
              **kwoptionalargs: Any) -> linkage:
         """Link ``(component, boxname)`` to ``(component, boxname)``; return the linkage.
 
-        Extra arguments are passed to :class:`~Axon.Linkage.linkage`
-        (``passthrough``, ``pipewidth``, ``synchronous``).
+        Extra arguments are passed to :class:`~Axon.Linkage.linkage`, in its
+        order (``passthrough``, ``pipewidth``, ``synchronous``) or by name.
         """
         try:
             sourcecomp, sourcebox = source
@@ -100,6 +103,13 @@ class postoffice:
             if involved:
                 for candidate in list(involved.values()):
                     self.unlink(thelinkage=candidate)
+
+    def deregisterlinkage(self, thecomponent: Any = None, thelinkage: linkage | None = None) -> None:
+        """Old name of :meth:`unlink` (1.14 had already deprecated it); logs a warning, then unlinks."""
+        log.warning("postoffice.deregisterlinkage() is deprecated: use unlink() (or "
+                    "component.unlink()) instead; component %r, linkage %s",
+                    getattr(thecomponent, "name", thecomponent), thelinkage)
+        self.unlink(thecomponent, thelinkage)
 
     def linkagesOf(self, thecomponent: Any) -> list[linkage]:
         """The live linkages this postoffice made with ``thecomponent`` at an end."""

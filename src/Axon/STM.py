@@ -217,9 +217,9 @@ class Store:
         """
         self._commit({key: value})
 
-    def set_values(self, collection: dict[Hashable, Value]) -> None:
-        """Commit every ``key -> Value`` of ``collection`` atomically (all or nothing)."""
-        self._commit(collection)
+    def set_values(self, D: dict[Hashable, Value]) -> None:
+        """Commit every ``key -> Value`` of the dict ``D`` atomically (all or nothing)."""
+        self._commit(D)
 
     def _commit(self, updates: dict[Hashable, Value]) -> None:
         # Copy first so the locks are held only for the check and the swap.

@@ -61,6 +61,21 @@ propagate out of ``runThreads()`` instead, after the close-down. Exceptions
 whose class has a true ``axonReraise`` attribute always propagate: they are
 meant to end the whole run (``Kamaelia.Util.TestResult.StopSystemException``).
 
+Other objects
+-------------
+The scheduler runs any object that speaks Kamaelia 1.14's microprocess
+protocol, not only our own microprocesses: hand it to ``_addThread(obj)``
+(or ``wakeThread(obj, canActivate=True)``). Each turn it calls
+``obj.__next__()`` (or ``obj.next()``); what it yields is an instruction as
+usual; ``StopIteration`` (or the ``RuntimeError`` a Python 3 generator turns
+it into, which is how 1.14's microprocesses ended) means it has finished.
+It is then closed down as 1.14 did: ``obj.stop()``, then
+``obj._closeDownMicroprocess()``, whose result goes to
+``handleMicroprocessShutdownKnockon`` (either method may be missing). Such
+an object pauses with ``scheduler.pauseThread(obj)`` and is woken with
+``wakeThread(obj)``. Internally it is driven through a small stand-in
+microprocess; ``listAllThreads()`` lists the object itself.
+
 ``KeyboardInterrupt`` during ``runThreads()`` stops every microprocess
 (threaded components are told to stop and are joined) and is then re-raised,
 so Ctrl-C ends a program with the usual status.
@@ -79,7 +94,7 @@ from collections import deque
 from threading import get_ident
 from typing import Any, Callable, Generator
 
-from Axon.Ipc import shutdownMicroprocess
+from Axon.Ipc import reactivate, shutdownMicroprocess
 from Axon.Microprocess import RunState, microprocess, _INSTRUCTIONS
 
 __all__ = ["scheduler", "TimerHandle"]
@@ -129,11 +144,17 @@ class scheduler(microprocess):
     run: "scheduler" = None  # type: ignore[assignment]
     #: Re-raise exceptions escaping microprocesses instead of logging them.
     reraiseExceptions: bool = False
+    #: 1.14's switch: schedulers made while it is true wait (do not end)
+    #: until a first microprocess has been added, as after ``waitForOne()``.
+    wait_for_one: bool = False
     _immortal: bool = False
 
     def __init__(self, **argd: Any) -> None:
         super().__init__(**argd)
         scheduler.run = self
+        self._waitingForOne = bool(self.wait_for_one)
+        # Objects of other classes being run (see "Other objects"): object -> stand-in.
+        self._foreignThings: dict[Any, _Foreign] = {}
         self._runqueue: list[RunState] = []     # states of runnable microprocesses
         self._threads: dict[microprocess, None] = {}
         self._foreign: deque[Callable[[], Any]] = deque()   # callbacks from other threads
@@ -154,10 +175,18 @@ class scheduler(microprocess):
 
     # ------------------------------------------------------------ threads
     def _addThread(self, mprocess: microprocess) -> None:
-        """Start scheduling an activated microprocess."""
-        if mprocess._runstate.step is None:   # not activated: activate onto this scheduler
+        """Start scheduling a microprocess (or any object with 1.14's protocol)."""
+        self._waitingForOne = False
+        try:
+            state = mprocess._runstate
+        except AttributeError:
+            self._adoptForeign(mprocess)
+            return
+        if state.step is None:   # not activated: activate onto this scheduler
             mprocess.activate(Scheduler=self)
             return
+        if state.stopped:
+            return               # it has ended (a late reactivate): nothing to run
         self._threads[mprocess] = None
         self.wakeThread(mprocess, canActivate=True)
 
@@ -165,10 +194,18 @@ class scheduler(microprocess):
         """Make ``mprocess`` runnable. Safe to call from any thread.
 
         A microprocess this scheduler does not know is only woken if
-        ``canActivate`` is true. Waking a stopped microprocess does nothing.
+        ``canActivate`` is true (an object of another class is then added, as
+        by ``_addThread``). Waking a stopped microprocess does nothing.
         """
-        if not canActivate and mprocess not in self._threads:
-            return
+        if mprocess not in self._threads:
+            standIn = self._standInFor(mprocess)
+            if standIn is not None:
+                mprocess = standIn
+            elif not canActivate:
+                return
+            elif not hasattr(mprocess, "_runstate"):
+                self._adoptForeign(mprocess)
+                return
         if self._loopThread is None or self._loopThread == get_ident():
             mprocess._runstate.wake()
         else:
@@ -178,24 +215,59 @@ class scheduler(microprocess):
 
     def pauseThread(self, mprocess: microprocess) -> None:
         """Stop scheduling ``mprocess`` until it is woken."""
-        if mprocess in self._threads and not mprocess._runstate.stopped:
+        if mprocess not in self._threads:
+            mprocess = self._standInFor(mprocess)  # type: ignore[assignment]
+            if mprocess is None:
+                return
+        if not mprocess._runstate.stopped:
             mprocess._runstate.paused = True
 
     def isThreadPaused(self, mprocess: microprocess) -> bool:
         """True if ``mprocess`` is known to this scheduler and paused."""
-        return mprocess in self._threads and mprocess._runstate.paused
+        if mprocess not in self._threads:
+            mprocess = self._standInFor(mprocess)  # type: ignore[assignment]
+            if mprocess is None:
+                return False
+        return mprocess._runstate.paused
 
     @property
-    def threads(self) -> dict[microprocess, object]:
+    def threads(self) -> dict[Any, object]:
         """1.14's view of the scheduler: each microprocess -> ``_ACTIVE`` or ``_SLEEPING``.
 
         A snapshot, for inspection; changing it changes nothing.
         """
-        return {mp: (_SLEEPING if mp._runstate.paused else _ACTIVE) for mp in self._threads}
+        return {_shown(mp): (_SLEEPING if mp._runstate.paused else _ACTIVE)
+                for mp in self._threads}
 
-    def listAllThreads(self) -> list[microprocess]:
+    def listAllThreads(self) -> list[Any]:
         """Every microprocess activated on this scheduler that has not ended."""
-        return list(self._threads)
+        return [_shown(mp) for mp in self._threads]
+
+    # ------------------------------------------------------ other objects
+    def _standInFor(self, thing: Any) -> "_Foreign | None":
+        if not self._foreignThings:
+            return None
+        try:
+            return self._foreignThings.get(thing)
+        except TypeError:       # unhashable: never adopted
+            return None
+
+    def _adoptForeign(self, thing: Any) -> None:
+        """Start running ``thing``, an object with 1.14's microprocess protocol."""
+        standIn = self._standInFor(thing)
+        if standIn is not None:
+            self.wakeThread(standIn)
+            return
+        step = getattr(thing, "__next__", None) or getattr(thing, "next", None)
+        if not callable(step):
+            raise TypeError(f"the scheduler cannot run {thing!r}: it is not a microprocess "
+                            "and has neither a __next__ nor a next method")
+        standIn = _Foreign(thing, step)
+        standIn.scheduler = standIn._runstate.scheduler = self
+        standIn.tracker = microprocess.trackerClass.getcat()
+        self._foreignThings[thing] = standIn
+        self._threads[standIn] = None
+        self.wakeThread(standIn, canActivate=True)
 
     def _stopRequested(self, mprocess: microprocess) -> None:
         # Called by microprocess.stop(): close it down at the end of this round.
@@ -401,7 +473,7 @@ class scheduler(microprocess):
                 if self._timers or self._watched:
                     self._serviceEvents(canblock)
                 if not self._runqueue and not foreign:
-                    if not self._threads and not self._immortal:
+                    if not self._threads and not self._immortal and not self._waitingForOne:
                         return
                     if canblock:
                         self._blockUntilWoken()
@@ -568,18 +640,14 @@ class scheduler(microprocess):
                 loop.add_writer(key.fileobj, self._guarded, writer, ())
 
     def waitForOne(self) -> None:
-        """Block until at least one microprocess has been added (used by background).
+        """Make the loop wait for a first microprocess instead of ending at once.
 
-        The calling thread becomes the scheduler's thread, and should go on
-        to call :meth:`runThreads`.
+        As in 1.14 this only sets a flag: ``runThreads()`` then blocks until
+        something is added (from any thread, e.g. by :mod:`Axon.background`)
+        and ends as usual once everything has finished. If microprocesses
+        have already been added there is nothing to wait for.
         """
-        self._loopThread = get_ident()
-        while not self._threads:
-            foreign = self._foreign
-            while foreign:
-                self._guarded(foreign.popleft(), ())
-            if not self._threads:
-                self._wait(None)
+        self._waitingForOne = not self._threads
 
     def stop(self) -> None:
         """Stop and close down every microprocess; the loop then ends.
@@ -624,13 +692,31 @@ class scheduler(microprocess):
             mprocess.stop()
             self._closeGenerators(state)
             knockon = mprocess._closeDownMicroprocess()
+            if mprocess.__class__ is _Foreign:
+                self._foreignThings.pop(mprocess._thing, None)
+            if knockon is not None and knockon.__class__ is not int:
+                self.handleMicroprocessShutdownKnockon(knockon)
         except Exception as exc:
             self._report(mprocess, exc, "while closing down")
-            return
+
+    def handleMicroprocessShutdownKnockon(self, knockon: Any) -> None:
+        """Act on what a microprocess's ``_closeDownMicroprocess()`` returned.
+
+        A ``shutdownMicroprocess`` stops the microprocesses it names (those
+        this scheduler runs); a ``reactivate`` adds its ``original`` back.
+        Anything else is ignored.
+        """
         if isinstance(knockon, shutdownMicroprocess):
             for other in knockon.microprocesses():
-                if other is not self and other in self._threads:
-                    other.stop()
+                if other is self:
+                    continue
+                if other not in self._threads:
+                    other = self._standInFor(other)
+                    if other is None:
+                        continue
+                other.stop()
+        elif isinstance(knockon, reactivate):
+            self._addThread(knockon.original)
 
     @staticmethod
     def _closeGenerators(state: RunState) -> None:
@@ -664,6 +750,50 @@ class scheduler(microprocess):
     def __str__(self) -> str:
         return (f"Scheduler {self.name}: {len(self._threads)} microprocesses, "
                 f"{len(self._runqueue)} runnable")
+
+
+class _Foreign(microprocess):
+    """The stand-in through which the scheduler runs an object of another
+    class that has 1.14's microprocess protocol (see "Other objects")."""
+
+    def __init__(self, thing: Any, step: Callable[[], Any]) -> None:
+        super().__init__()
+        self._thing = thing
+        self.name = str(getattr(thing, "name", None) or repr(thing))
+        self._runstate.step = self._stepper(step)
+
+    @staticmethod
+    def _stepper(step: Callable[[], Any]) -> Callable[[], Any]:
+        def stepOnce() -> Any:
+            try:
+                return step()
+            except RuntimeError as exc:
+                # A generator's StopIteration, turned into RuntimeError by
+                # Python 3 (PEP 479): how 1.14's microprocesses ended.
+                if isinstance(exc.__cause__, StopIteration):
+                    raise StopIteration from None
+                raise
+        return stepOnce
+
+    def stop(self) -> None:
+        if self._runstate.stopped:
+            return
+        super().stop()
+        stop = getattr(self._thing, "stop", None)
+        if callable(stop):
+            stop()
+
+    def _closeDownMicroprocess(self) -> Any:
+        closeDown = getattr(self._thing, "_closeDownMicroprocess", None)
+        return closeDown() if callable(closeDown) else None
+
+    def __repr__(self) -> str:
+        return f"<stand-in for {self.name}>"
+
+
+def _shown(mprocess: Any) -> Any:
+    """What listings show for ``mprocess``: the object a stand-in runs, else itself."""
+    return mprocess._thing if mprocess.__class__ is _Foreign else mprocess
 
 
 _EVENTS = (selectors.EVENT_READ, selectors.EVENT_WRITE)

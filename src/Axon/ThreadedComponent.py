@@ -43,10 +43,24 @@ Called from the thread:
   ``waitForConsumer(boxname)`` until the receiving component has also taken
   it all;
 * ``link``, ``unlink`` (and, for the adaptive variant, ``addInbox`` etc.) run
-  in the scheduler's thread and return their result.
+  in the scheduler's thread and return their result (``_do_threadsafe``);
+  what the thread sent before asking is carried out first, so a message
+  sent just before ``deleteOutbox`` is not lost.
+
+The parts keep 1.14's names, so a subclass that overrides one still works:
+``_localmain`` is the generator the scheduler steps (the shuttle),
+``_threadmain`` runs ``main`` in the thread, ``forwardInboxToThread(box)``
+carries one inbox's messages into the thread's queue, and
+``_handlemessagefromthread((cmd, argL, argD))`` runs a request made by
+``_do_threadsafe`` (it returns the result; 1.14 put it in a queue).
+
+An old-style threaded component may define ``initialiseComponent``,
+``mainBody`` (called until it returns a false value) and
+``closeDownComponent`` instead of ``main``, all run in the thread.
 
 At most ``queuelengths`` messages per inbox are carried into the thread ahead
-of it; the rest stay in the real inbox, so a size-limited inbox still pushes
+of it (``queuelengths`` 0 or less means no limit, as ``queue.Queue`` took it
+in 1.14); the rest stay in the real inbox, so a size-limited inbox still pushes
 back on its producers. A shutdown never overtakes data: when a message waits
 in ``control``, everything waiting in the other inboxes is carried in first.
 
@@ -56,6 +70,10 @@ When ``main`` returns, the shuttle delivers what is still queued and the
 component ends like any other (its parent is woken). An exception raised in
 the thread is re-raised by the shuttle in the scheduler's thread, so it is
 reported with the component's name like any component failure.
+
+An exception raised in the thread travels to the scheduler's thread inside
+an :class:`UnHandledException` (holding ``sys.exc_info()``) and is re-raised
+there as the original exception.
 
 When the component is stopped while its thread runs (``stop()``, the
 scheduler stopping, Ctrl-C), the thread is told to stop: ``_isStopped()``
@@ -68,6 +86,7 @@ blocking call cannot keep the process alive.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections import deque
@@ -81,24 +100,37 @@ from Axon.Component import component
 from Axon.Ipc import shutdownMicroprocess
 from Axon.Microprocess import microprocess
 
-__all__ = ["threadedcomponent", "threadedadaptivecommscomponent"]
+__all__ = ["threadedcomponent", "threadedadaptivecommscomponent", "UnHandledException",
+           "DefaultQueueSize"]
 
 log = logging.getLogger("Axon.ThreadedComponent")
 
+#: The default ``queuelengths`` (as in 1.14).
+DefaultQueueSize = 1000
+
+
+class UnHandledException(Exception):
+    """UnHandledException(exc_info) -> carries an exception raised in a
+    component's thread to the scheduler's thread, where the original
+    exception (``args[0][1]``, with its traceback ``args[0][2]``) is re-raised."""
+
 
 class threadedcomponent(component):
-    """threadedcomponent(queuelengths=1000, **argd) -> component whose main runs in a thread
+    """threadedcomponent(queuelengths=DefaultQueueSize, **argd) -> component whose main runs in a thread
 
     - queuelengths -- how many messages may wait in each thread-side queue
+      (0 or less: no limit)
     """
 
     joinTimeout: float = 1.0
 
-    def __init__(self, queuelengths: int = 1000, **argd: Any) -> None:
-        if not isinstance(queuelengths, int) or queuelengths < 1:
-            raise ValueError(f"queuelengths must be a positive int, not {queuelengths!r}")
+    def __init__(self, queuelengths: int = DefaultQueueSize, **argd: Any) -> None:
+        if not isinstance(queuelengths, int) or isinstance(queuelengths, bool):
+            raise ValueError(f"queuelengths must be an int, not {queuelengths!r}")
         super().__init__(**argd)
         self.queuelengths = queuelengths
+        self._queueLimit = queuelengths if queuelengths > 0 else sys.maxsize
+        self._carryAll = False          # set while data must go in ahead of control
         self._inqueues: dict[str, deque[Any]] = {name: deque() for name in self.inboxes}
         self._outqueue: deque[tuple[str, Any]] = deque()
         self._messageArrived = threading.Event()   # thread: something to read
@@ -107,18 +139,22 @@ class threadedcomponent(component):
         self._shuttleWakeRequested = False
         self._thread: threading.Thread | None = None
         self._threadFinished = False
-        self._threadFailure: BaseException | None = None
+        self._threadFailure: UnHandledException | None = None
+        self._pendingRequests: set[threading.Event] = set()   # _do_threadsafe waiters
 
     # ---------------------------------------------------- scheduler side
     def activate(self, Scheduler: Any = None, Tracker: Any = None,
                  mainmethod: str = "main") -> "threadedcomponent":
         """Activate; the scheduler steps the shuttle, the thread runs ``mainmethod``."""
         self._threadMainMethod = mainmethod
-        microprocess.activate(self, Scheduler, Tracker, mainmethod="_shuttle")
+        microprocess.activate(self, Scheduler, Tracker, mainmethod="_localmain")
         return self
 
-    def _shuttle(self) -> Iterator[Any]:
-        self._thread = threading.Thread(target=self._runThread, name=self.name, daemon=True)
+    def _localmain(self) -> Iterator[Any]:
+        """The generator the scheduler steps (the shuttle): starts the thread,
+        then carries messages in and out until the thread has finished and
+        everything it sent has been delivered."""
+        self._thread = threading.Thread(target=self._threadmain, name=self.name, daemon=True)
         self._thread.start()
         while True:
             self._shuttleWakeRequested = False
@@ -132,7 +168,8 @@ class threadedcomponent(component):
         self._thread.join()
         failure, self._threadFailure = self._threadFailure, None
         if failure is not None:
-            raise failure
+            _type, exception, traceback = failure.args[0]
+            raise exception.with_traceback(traceback)
 
     def _carryIn(self) -> None:
         # At most queuelengths per inbox go ahead of the thread, so a slow
@@ -140,14 +177,21 @@ class threadedcomponent(component):
         # overtake data: when something is waiting in "control", everything
         # waiting in the other inboxes is carried in first, beyond the limit.
         control = self.inboxes.get("control")
-        limit = None if control is not None and control.q else self.queuelengths
-        arrived = False
-        for name, box in self.inboxes.items():
-            if box.q and name != "control":
-                arrived |= self._carry(name, box, limit)
+        self._carryAll = control is not None and bool(control.q)
+        try:
+            for name, box in self.inboxes.items():
+                if box.q and name != "control":
+                    self.forwardInboxToThread(name)
+        finally:
+            self._carryAll = False
         if control is not None and control.q:
-            arrived |= self._carry("control", control, self.queuelengths)
-        if arrived:
+            self.forwardInboxToThread("control")
+
+    def forwardInboxToThread(self, box: str) -> None:
+        """Carry the messages waiting in inbox ``box`` into the thread's queue
+        for it (at most ``queuelengths`` waiting there), and wake the thread."""
+        limit = None if self._carryAll and box != "control" else self._queueLimit
+        if self._carry(box, self.inboxes[box], limit):
             self._messageArrived.set()
 
     def _carry(self, name: str, box: Any, limit: int | None) -> bool:
@@ -186,14 +230,17 @@ class threadedcomponent(component):
             self._shuttleWakeRequested = True
             self.unpause()
 
-    def _runThread(self) -> None:
+    def _threadmain(self) -> None:
+        """Runs in the thread: calls ``main`` (or the ``mainmethod`` given to
+        ``activate``); an exception it raises is handed to the scheduler's
+        thread in an :class:`UnHandledException`."""
         try:
             result = getattr(self, self._threadMainMethod)()
             if hasattr(result, "__next__"):      # a generator main: run it to its end
                 for _ in result:
                     pass
-        except BaseException as exc:             # surfaces in the scheduler's thread
-            self._threadFailure = exc
+        except BaseException:                    # surfaces in the scheduler's thread
+            self._threadFailure = UnHandledException(sys.exc_info())
         finally:
             self._threadFinished = True
             self.unpause()
@@ -210,6 +257,8 @@ class threadedcomponent(component):
             self._messageArrived.set()
             self._delivered.set()
             self._roomToSend.set()
+        for waiting in list(self._pendingRequests):
+            waiting.set()       # a thread waiting on _do_threadsafe gives up
 
     def _closeDownMicroprocess(self) -> Any:
         thread = self._thread
@@ -220,33 +269,68 @@ class threadedcomponent(component):
                             "left behind as a daemon", self.name, self.joinTimeout)
         return super()._closeDownMicroprocess()
 
-    def _inSchedulerThread(self, function: Callable[..., Any], *args: Any, **argd: Any) -> Any:
-        """Run ``function`` in the scheduler's thread and return its result."""
+    def _do_threadsafe(self, cmd: Callable[..., Any], argL: Any, argD: dict[str, Any]) -> Any:
+        """Run ``cmd(*argL, **argD)`` in the scheduler's thread and return its result.
+
+        Called from any other thread, it waits while the scheduler's thread
+        first delivers what this component's thread has sent so far, then
+        runs the request through :meth:`_handlemessagefromthread`. An
+        exception the call raises is raised here.
+        """
         scheduler = self.scheduler
         if scheduler is None or scheduler._loopThread in (None, get_ident()):
-            return function(*args, **argd)
+            return cmd(*argL, **argD)
         done = threading.Event()
         outcome: list[Any] = []
+        request = (cmd, argL, argD)
 
         def call() -> None:
             try:
-                outcome.append((True, function(*args, **argd)))
+                if not self._runstate.stopped and self._thread is not None:
+                    self._carryOut()
+                outcome.append((True, self._handlemessagefromthread(request)))
             except BaseException as exc:
                 outcome.append((False, exc))
             finally:
                 done.set()
 
-        scheduler.callFromThread(call)
-        done.wait()
+        self._pendingRequests.add(done)
+        try:
+            if self._runstate.stopped:
+                raise RuntimeError(f"{self.name} has been stopped: {cmd!r} was not run")
+            scheduler.callFromThread(call)
+            done.wait()         # set by the call, or by stop() (the call may never run)
+        finally:
+            self._pendingRequests.discard(done)
+        if not outcome:
+            raise RuntimeError(f"{self.name} was stopped before {cmd!r} could run")
         ok, value = outcome[0]
         if not ok:
             raise value
         return value
 
+    def _handlemessagefromthread(self, msg: tuple[Callable[..., Any], Any, dict[str, Any]]) -> Any:
+        """Run the request ``msg = (cmd, argL, argD)`` and return what it returns.
+
+        Called in the scheduler's thread for :meth:`_do_threadsafe`. (1.14's
+        put the result in a queue for the thread; here the caller hands it
+        back.)
+        """
+        cmd, argL, argD = msg
+        return cmd(*argL, **argD)
+
     # -------------------------------------------------------- thread side
     def main(self) -> Any:
-        """Override with the blocking code to run in the thread."""
-        return None
+        """Override with the blocking code to run in the thread.
+
+        The default runs the old-style hooks in the thread:
+        ``initialiseComponent()``, ``mainBody()`` until it returns a false
+        value, then ``closeDownComponent()``.
+        """
+        self.initialiseComponent()
+        while self.mainBody():
+            pass
+        self.closeDownComponent()
 
     def dataReady(self, boxname: str = "inbox") -> int:
         """Number of messages waiting for the thread in inbox ``boxname``."""
@@ -269,7 +353,7 @@ class threadedcomponent(component):
             message = queue.popleft()
         except IndexError:
             raise IndexError(f"{self.name}: inbox {boxname!r} is empty") from None
-        if len(queue) == self.queuelengths - 1 or not queue:
+        if len(queue) == self._queueLimit - 1 or not queue:
             self._wakeShuttle()         # there may be more in the real inbox
         return message
 
@@ -288,7 +372,7 @@ class threadedcomponent(component):
         """
         if boxname not in self.outboxes:
             raise noSuchBox(self, boxname, False)
-        if len(self._outqueue) >= self.queuelengths and not (
+        if len(self._outqueue) >= self._queueLimit and not (
                 block and self._waitForRoom(timeout)):
             raise noSpaceInBox(f"{self.name}: {self.queuelengths} messages are already "
                                f"waiting to leave through outbox {boxname!r}",
@@ -299,11 +383,11 @@ class threadedcomponent(component):
 
     def _waitForRoom(self, timeout: float | None) -> bool:
         deadline = None if timeout is None else time.monotonic() + timeout
-        while len(self._outqueue) >= self.queuelengths:
+        while len(self._outqueue) >= self._queueLimit:
             if self._runstate.stopped:
                 return False
             self._roomToSend.clear()
-            if len(self._outqueue) < self.queuelengths:
+            if len(self._outqueue) < self._queueLimit:
                 break
             self._wakeShuttle()
             remaining = None if deadline is None else deadline - time.monotonic()
@@ -354,45 +438,64 @@ class threadedcomponent(component):
         while not self._runstate.stopped:
             self.sync()
             taken.clear()
-            if self._inSchedulerThread(drainedOrWatch):
+            if self._do_threadsafe(drainedOrWatch, (), {}):
                 return
             taken.wait()
 
-    def link(self, *args: Any, **argd: Any) -> Any:
+    def link(self, source: tuple[Any, str], sink: tuple[Any, str], passthrough: int = 0,
+             *optionalargs: Any, **kwoptionalargs: Any) -> Any:
         """Thread-safe :meth:`component.link`."""
-        return self._inSchedulerThread(component.link, self, *args, **argd)
+        return self._do_threadsafe(component.link, (self, source, sink, passthrough,
+                                                    *optionalargs), kwoptionalargs)
 
-    def unlink(self, *args: Any, **argd: Any) -> Any:
+    def unlink(self, thecomponent: Any = None, thelinkage: Any = None) -> Any:
         """Thread-safe :meth:`component.unlink`."""
-        return self._inSchedulerThread(component.unlink, self, *args, **argd)
+        return self._do_threadsafe(component.unlink, (self, thecomponent, thelinkage), {})
 
 
 class threadedadaptivecommscomponent(_AdaptiveCommsable, threadedcomponent):
-    """threadedadaptivecommscomponent(queuelengths=1000, **argd)
+    """threadedadaptivecommscomponent(queuelengths=DefaultQueueSize, **argd)
 
     A threaded component that can add and remove boxes at run time; the box
-    methods are safe to call from its thread.
+    methods are safe to call from its thread (each runs its ``_unsafe_``
+    counterpart in the scheduler's thread).
     """
 
-    def __init__(self, *args: Any, **argd: Any) -> None:
-        super().__init__(*args, **argd)
+    def __init__(self, *argL: Any, **argD: Any) -> None:
+        super().__init__(*argL, **argD)
         self._initAdaptiveComms()
 
-    def addInbox(self, name: str = "inbox") -> str:
-        def add() -> str:
-            actual = _AdaptiveCommsable.addInbox(self, name)
-            self._inqueues[actual] = deque()
-            return actual
-        return self._inSchedulerThread(add)
+    def addInbox(self, *args: Any) -> str:
+        """Add an inbox named after ``args[0]`` (default ``"inbox"``); return its actual name."""
+        return self._do_threadsafe(self._unsafe_addInbox, args, {})
 
-    def addOutbox(self, name: str = "outbox") -> str:
-        return self._inSchedulerThread(_AdaptiveCommsable.addOutbox, self, name)
+    def addOutbox(self, *args: Any) -> str:
+        """Add an outbox named after ``args[0]`` (default ``"outbox"``); return its actual name."""
+        return self._do_threadsafe(self._unsafe_addOutbox, args, {})
 
     def deleteInbox(self, name: str) -> None:
-        def delete() -> None:
-            _AdaptiveCommsable.deleteInbox(self, name)
-            self._inqueues.pop(name, None)
-        self._inSchedulerThread(delete)
+        """Remove inbox ``name`` and the linkages this component made to it."""
+        self._do_threadsafe(self._unsafe_deleteInbox, [name], {})
 
     def deleteOutbox(self, name: str) -> None:
-        self._inSchedulerThread(_AdaptiveCommsable.deleteOutbox, self, name)
+        """Remove outbox ``name`` and the linkages this component made from it."""
+        self._do_threadsafe(self._unsafe_deleteOutbox, [name], {})
+
+    def _unsafe_addInbox(self, *args: Any) -> str:
+        """Add an inbox and the thread's queue for it (scheduler's thread only)."""
+        actual = _AdaptiveCommsable.addInbox(self, *args)
+        self._inqueues[actual] = deque()
+        return actual
+
+    def _unsafe_addOutbox(self, *args: Any) -> str:
+        """Add an outbox (scheduler's thread only)."""
+        return _AdaptiveCommsable.addOutbox(self, *args)
+
+    def _unsafe_deleteInbox(self, name: str) -> None:
+        """Remove an inbox and the thread's queue for it (scheduler's thread only)."""
+        _AdaptiveCommsable.deleteInbox(self, name)
+        self._inqueues.pop(name, None)
+
+    def _unsafe_deleteOutbox(self, name: str) -> None:
+        """Remove an outbox (scheduler's thread only)."""
+        _AdaptiveCommsable.deleteOutbox(self, name)

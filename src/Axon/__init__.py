@@ -15,7 +15,8 @@ Example Usage
 
 Importing ``Axon`` makes its modules available as attributes, as in
 Kamaelia 1.14 (``Axon.Component.component``, ``Axon.Ipc.producerFinished``,
-...). See :mod:`Axon.Component` for how components are written and
+``Axon.debugConfigFile``, ...), and also the base classes ``Axon.AxonObject``
+and ``Axon.AxonType``. See :mod:`Axon.Component` for how components are written and
 :mod:`Axon.Scheduler` for how they are run. The core uses the standard
 library only.
 """
@@ -23,13 +24,17 @@ library only.
 from __future__ import annotations
 
 from Axon import (AxonExceptions, Base, Box, CoordinatingAssistantTracker, Ipc, Linkage,
-                  Microprocess, Postoffice, Scheduler, STM, debug, idGen, util)
+                  Microprocess, Postoffice, Scheduler, STM, debug, debugConfigDefaults,
+                  debugConfigFile, idGen, util)
 from Axon import Component, AdaptiveCommsComponent, ThreadedComponent
-from Axon import Handle, background
+from Axon import Handle, Introspector, background
+from Axon.Base import AxonObject, AxonType
 
 __version__ = "2.0.0.dev0"
 
-__all__ = ["AdaptiveCommsComponent", "AxonExceptions", "Base", "Box", "Component",
-           "CoordinatingAssistantTracker", "Handle", "Ipc", "Linkage", "Microprocess",
-           "Postoffice", "STM", "Scheduler", "ThreadedComponent", "background", "debug",
-           "idGen", "util", "__version__"]
+__all__ = ["AdaptiveCommsComponent", "AxonExceptions", "AxonObject", "AxonType", "Base",
+           "Box", "Component", "CoordinatingAssistantTracker", "Handle", "Introspector", "Ipc",
+           "Linkage",
+           "Microprocess", "Postoffice", "STM", "Scheduler", "ThreadedComponent",
+           "background", "debug", "debugConfigDefaults", "debugConfigFile", "idGen", "util",
+           "__version__"]

@@ -12,40 +12,51 @@ Example Usage
 
     d = debug()
     d.setDebugSections(scheduler=5, linkage=1)
-    d.note("scheduler", 3, "ran", 10, "threads")   # logged: level 3 <= 5
+    d.debug("scheduler", 3, "ran", 10, "threads")  # logged: level 3 <= 5
     d.note("linkage", 2, "linked", "a", "b")       # not logged: level 2 > 1
     d.areDebugging("scheduler", 5)                 # -> True
-    d.increaseDebug("linkage")                     # linkage is now 2
+    d.increaseDebug("linkage")                     # linkage is now 6
 
-    d.readConfig("debug.conf")    # "section level" per line; absent file: no-op
+    other = debug()
+    other.useConfig()     # sections from ./debug.conf, or the defaults
 
 New code should use :mod:`logging` directly; this class exists so code
 written for Kamaelia 1.14 keeps working.
 
 How does it work?
 -----------------
+Each ``debug`` object has its own *sections*: a dict ``debugSections`` of
+section name -> the most detailed level of output wanted. Changing one
+object's sections does not change another's. ``useConfig(filename)`` loads
+the sections every object shares: the first call reads the configuration
+file (see :mod:`Axon.debugConfigFile`; ``section level [location]`` per
+line) or, if it cannot be read, takes :func:`Axon.debugConfigDefaults.defaultConfig`;
+the result is kept in the class attribute ``debug.configs`` and later calls
+apply it without reading again.
 
-The debug *sections* (name -> verbosity level) live in one dict shared by
-every ``debug`` instance, the class attribute ``debug.debugSections``, as in
-1.14: turning a section up through one instance turns it up for all.
+``debug(section, level, *message)`` (also called ``note``) outputs the
+message when the section is configured at ``level`` or above, and always
+returns ``True``, so that it can sit in an ``assert`` and vanish under
+``python -O`` as 1.14 intended. ``debugmessage(section, *message)``
+outputs unconditionally. Output is a ``DEBUG`` record on the logger
+``"Axon.debug.<section>"`` whose text is the ``str()`` of each part joined
+by spaces, so the usual :mod:`logging` handlers and levels decide where
+(and whether) it appears. (1.14 wrote ``<time> | <section> | <message>``
+lines to standard output.)
 
-``note(section, level, *message)`` logs when the section's level is at least
-``level``; ``debugmessage(section, *message)`` logs unconditionally. Both log
-at ``DEBUG`` on the logger ``"Axon.debug.<section>"``, the message being the
-``str()`` of each part joined by spaces, so the usual :mod:`logging` handlers
-and levels decide where (and whether) it appears. A section never configured
-counts as level 0 for ``increaseDebug`` / ``decreaseDebug`` and as "not
-debugging" for ``areDebugging``.
+``increaseDebug`` / ``decreaseDebug`` move a section's level by 5, as in
+1.14 (never below 0; decreasing a section that is not configured does
+nothing).
 
-The config file read by ``readConfig`` holds one ``section level`` pair per
-line (``level`` an integer); blank lines and lines starting with ``#`` are
-ignored. A malformed line is reported with a warning on ``"Axon.debug"``
-naming the file and line number, and skipped. The sections read are added to
-(and override) those already set.
+A section that is not configured is "not debugging", and its messages are
+dropped, unless a configuration *file* has been read (``debug.noConfig``
+is then false): a message for an unknown section then most likely has a
+misspelt section name, so it is logged as a warning on ``"Axon.debug"``
+and, if the object was made with ``assertBadDebug`` true (the default),
+raises ``AxonException`` naming the section.
 
 Unlike 1.14, nothing happens at import or when a ``debug`` is created: no
-file is read and no output is printed. The ``assertion`` argument is accepted
-for compatibility and kept as ``.assertion``; it changes nothing.
+file is read and no output is printed.
 """
 
 from __future__ import annotations
@@ -54,81 +65,106 @@ import logging
 import os
 from typing import Any, ClassVar
 
+from Axon import debugConfigDefaults, debugConfigFile
+from Axon.AxonExceptions import AxonException
+
 __all__ = ["debug"]
 
 _logger = logging.getLogger("Axon.debug")
 
+#: How far increaseDebug / decreaseDebug move a section's level (1.14's step).
+_STEP = 5
+
 
 class debug:
-    """debug(assertion=False) -> handle on the shared debug-section levels.
+    """debug(assertBadDebug=1) -> new debug object, with no sections configured.
 
     Arguments:
 
-    - assertion -- accepted for Kamaelia 1.14 compatibility; no effect.
+    - assertBadDebug -- if true, a message for a section that is not
+      configured, once a configuration file has been read, raises
+      ``AxonException`` (it is always logged as a warning).
     """
 
-    debugSections: ClassVar[dict[str, int]] = {}
+    #: The configuration loaded by the first ``useConfig`` (section -> (level, location)).
+    configs: ClassVar[dict[str, tuple[int, str]] | None] = None
+    #: False once a configuration file has been read successfully.
+    noConfig: ClassVar[bool] = True
 
-    def __init__(self, assertion: bool = False) -> None:
-        self.assertion = assertion
+    def __init__(self, assertBadDebug: Any = 1) -> None:
+        self.assertBadDebug = assertBadDebug
+        self.debugOn = True
+        self.debugSections: dict[str, int] = {}
 
-    def setDebugSections(self, **sections: int) -> None:
-        """Replace all the section levels with ``sections`` (name=level, ...)."""
-        debug.debugSections.clear()
-        debug.debugSections.update(sections)
+    # ------------------------------------------------------- configuration
+    def readConfig(self, configFile: str | os.PathLike[str] = "debug.conf") -> dict[str, tuple[int, str]]:
+        """Read ``configFile`` and return its sections (section -> (level, location)).
+
+        Raises ``OSError`` if it cannot be read. The sections are not applied
+        to this object (``useConfig`` does that).
+        """
+        result = debugConfigFile.readConfig(configFile)
+        debug.noConfig = False
+        return result
+
+    def useConfig(self, filename: str | os.PathLike[str] = "debug.conf") -> None:
+        """Apply the shared configuration, loading it from ``filename`` (or the defaults) first if needed."""
+        if debug.configs is None:
+            try:
+                debug.configs = dict(self.readConfig(filename))
+            except OSError:
+                debug.configs = debugConfigDefaults.defaultConfig()
+        for section, (level, _location) in debug.configs.items():
+            self.addDebugSection(section, level)
+
+    def setDebugSections(self, **debugSections: int) -> None:
+        """Replace all of this object's section levels with ``debugSections`` (name=level, ...)."""
+        self.debugSections = dict(debugSections)
 
     def addDebugSection(self, section: str, level: int) -> None:
         """Set the level of one section."""
-        debug.debugSections[section] = level
+        self.debugSections[section] = level
 
-    def addDebug(self, **sections: int) -> None:
+    def addDebug(self, **debugSections: int) -> None:
         """Set the levels of several sections, keeping the others."""
-        debug.debugSections.update(sections)
+        self.debugSections.update(debugSections)
 
     def increaseDebug(self, section: str) -> None:
-        """Raise the section's level by one."""
-        debug.debugSections[section] = debug.debugSections.get(section, 0) + 1
+        """Raise the section's level by 5 (an unconfigured section becomes 5)."""
+        self.debugSections[section] = self.debugSections.get(section, 0) + _STEP
 
     def decreaseDebug(self, section: str) -> None:
-        """Lower the section's level by one (not below 0)."""
-        debug.debugSections[section] = max(0, debug.debugSections.get(section, 0) - 1)
+        """Lower a configured section's level by 5, not below 0."""
+        if section in self.debugSections:
+            self.debugSections[section] = max(0, self.debugSections[section] - _STEP)
 
     def areDebugging(self, section: str, level: int) -> bool:
         """True when ``section`` is configured at ``level`` or above."""
-        current = debug.debugSections.get(section)
+        current = self.debugSections.get(section)
         return current is not None and current >= level
 
+    # --------------------------------------------------------------- output
     def debugmessage(self, section: str, *message: Any) -> None:
-        """Log ``message`` at DEBUG on ``"Axon.debug.<section>"``."""
+        """Log ``message`` at DEBUG on ``"Axon.debug.<section>"``, whatever the levels."""
         logger = logging.getLogger(f"Axon.debug.{section}")
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s", " ".join(str(part) for part in message))
 
-    def note(self, section: str, level: int, *message: Any) -> None:
-        """Log ``message`` if ``section`` is being debugged at ``level`` or above."""
-        if self.areDebugging(section, level):
+    def debug(self, section: str, level: int, *message: Any) -> bool:
+        """Log ``message`` if ``section`` is configured at ``level`` or above; return True."""
+        current = self.debugSections.get(section)
+        if current is None:
+            if not debug.noConfig:
+                self._unknownSection(section, message)
+        elif current >= level:
             self.debugmessage(section, *message)
+        return True
 
-    def readConfig(self, configfile: str | os.PathLike[str] = "debug.conf") -> None:
-        """Add the ``section level`` lines of ``configfile``; do nothing if it does not exist."""
-        try:
-            with open(configfile, encoding="utf-8") as f:
-                lines = f.readlines()
-        except FileNotFoundError:
-            return
-        for number, line in enumerate(lines, start=1):
-            text = line.strip()
-            if not text or text.startswith("#"):
-                continue
-            parts = text.split()
-            try:
-                if len(parts) != 2:
-                    raise ValueError
-                section, level = parts[0], int(parts[1])
-            except ValueError:
-                _logger.warning(
-                    "%s:%d: ignoring malformed debug config line %r (expected 'section level')",
-                    os.fspath(configfile), number, text,
-                )
-                continue
-            debug.debugSections[section] = level
+    note = debug
+
+    def _unknownSection(self, section: str, message: tuple[Any, ...]) -> None:
+        text = " ".join(str(part) for part in message)
+        _logger.warning("debug section %r is not configured (misspelt, or missing from "
+                        "the debug config file?); message: %s", section, text)
+        if self.assertBadDebug:
+            raise AxonException(f"BadDebug Undefined section: {section!r}, Message: {text}")

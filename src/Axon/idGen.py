@@ -22,11 +22,18 @@ at once.
 
 A string id is the module and class name of the thing it names followed by
 ``_`` and the number, e.g. ``Kamaelia.Util.Console.ConsoleEchoer_7``; this is
-what ``microprocess.name`` looks like. (Kamaelia 1.14 added a trailing ``_``;
-we do not.)
+what ``microprocess.name`` looks like, as in Kamaelia 1.14.
 
 The module-level functions ``newId`` (same as ``strId``), ``strId``,
-``numId`` and ``tupleId`` are the bound methods of a shared ``idGen``.
+``numId`` and ``tupleId`` are the bound methods of a shared ``idGen``;
+``idGen().next()`` (and ``next(idGen())``) are 1.14's other spellings of
+``nextId()``.
+
+``debugger`` is the :class:`Axon.debug.debug` object 1.14 modules shared
+from here, and ``Debug`` its ``debug`` method (``assert Debug("section",
+level, "message")`` logs when that section is configured). Unlike 1.14,
+importing this module does not read ``debug.conf``: call
+``debugger.useConfig()`` to load it.
 """
 
 from __future__ import annotations
@@ -34,7 +41,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-__all__ = ["idGen", "newId", "strId", "numId", "tupleId"]
+from Axon.debug import debug
+
+__all__ = ["idGen", "newId", "strId", "numId", "tupleId", "debugger", "Debug"]
 
 _lock = threading.Lock()
 
@@ -50,6 +59,10 @@ class idGen:
             allocated = idGen.lowestAllocatedId + 1
             idGen.lowestAllocatedId = allocated
         return allocated
+
+    #: 1.14's other names for :meth:`nextId`.
+    next = nextId
+    __next__ = nextId
 
     def idToString(self, thing: Any, aNumId: int) -> str:
         """``"<module>.<ClassName>_<aNumId>"`` for the class of ``thing``."""
@@ -75,3 +88,7 @@ newId = _shared.strId
 strId = _shared.strId
 numId = _shared.numId
 tupleId = _shared.tupleId
+
+#: The debug object 1.14's Axon modules shared (see the module docstring).
+debugger = debug()
+Debug = debugger.debug

@@ -37,20 +37,27 @@ How does it work?
 - ``safeList(arg=None)`` is ``list(arg)``, or ``[]`` when ``arg`` is not
   iterable (including ``None``). Errors raised while iterating are not hidden.
 - ``Finality`` is an exception class some old code raises to end a loop.
-
-Kamaelia 1.14 also had a module flag ``production`` that made ``axonRaise``
-log instead of raising; it is gone: errors are always raised.
+- ``production`` (default ``False``) is Kamaelia 1.14's switch for lenient
+  running: while it is true, ``axonRaise`` logs the error (``logError``)
+  and returns ``False`` instead of raising, so ``testInterface`` returns
+  ``False`` for a component that lacks boxes.
+- ``next`` and ``vrange`` are the names 1.14 code imports from here to run on
+  both Python 2 and 3: today they are the built-ins ``next`` and ``range``.
 """
 
 from __future__ import annotations
 
+import builtins
 import logging
 from collections.abc import Iterable
-from typing import Any, NoReturn
+from typing import Any
 
 from Axon.AxonExceptions import invalidComponentInterface
 
 __all__ = [
+    "production",
+    "next",
+    "vrange",
     "logError",
     "axonRaise",
     "removeAll",
@@ -62,6 +69,13 @@ __all__ = [
 
 logger = logging.getLogger("Axon.util")
 
+#: While true, ``axonRaise`` logs instead of raising (Kamaelia 1.14's switch).
+production = False
+
+# 1.14 code does ``from Axon.util import next, vrange``.
+next = builtins.next
+vrange = builtins.range
+
 
 def logError(someException: type[BaseException], *args: Any) -> None:
     """Log (at ERROR on ``"Axon.util"``) that ``someException(*args)`` happened."""
@@ -69,8 +83,11 @@ def logError(someException: type[BaseException], *args: Any) -> None:
     logger.error("%s%r", name, args)
 
 
-def axonRaise(someException: type[BaseException], *args: Any) -> NoReturn:
-    """Raise ``someException(*args)``."""
+def axonRaise(someException: type[BaseException], *args: Any) -> bool:
+    """Raise ``someException(*args)``; while ``production`` is true, log it and return False."""
+    if production:
+        logError(someException, *args)
+        return False
     raise someException(*args)
 
 
@@ -94,7 +111,8 @@ def testInterface(theComponent: Any, interface: tuple[Iterable[str], Iterable[st
     """Check ``theComponent`` has the inboxes and outboxes named in ``interface``.
 
     ``interface`` is ``(requiredInboxes, requiredOutboxes)``. Returns ``True``,
-    or raises ``invalidComponentInterface`` naming what is missing.
+    or raises ``invalidComponentInterface`` naming what is missing (returns
+    ``False`` after logging it while ``production`` is true).
     """
     requiredInboxes, requiredOutboxes = interface
     missingIn = _missing(requiredInboxes, getattr(theComponent, "Inboxes", ()))
@@ -106,7 +124,8 @@ def testInterface(theComponent: Any, interface: tuple[Iterable[str], Iterable[st
             problems.append(f"inboxes {missingIn!r}")
         if missingOut:
             problems.append(f"outboxes {missingOut!r}")
-        raise invalidComponentInterface(f"component {name!r} is missing {' and '.join(problems)}")
+        return axonRaise(invalidComponentInterface,
+                         f"component {name!r} is missing {' and '.join(problems)}")
     return True
 
 

@@ -86,3 +86,11 @@ def test_class_keyword_arguments_still_reach_init_subclass() -> None:
 
     assert seen == ["t"]
     assert "_Tagged__super" in vars(Tagged)
+
+
+def test_the_Axon_package_offers_1_14s_names() -> None:
+    import Axon
+    from Axon.Base import AxonObject, AxonType
+    assert Axon.AxonObject is AxonObject and Axon.AxonType is AxonType
+    assert Axon.debugConfigFile.readConfig is not None
+    assert Axon.debugConfigDefaults.defaultConfig() == {}

@@ -257,14 +257,166 @@ def test_makeOutbox_belongs_to_its_owner() -> None:
     assert box.describe() == f"outbox 'extra' of {owner.name}"
 
 
-def test_realsink_is_postbox_and_nullsink_discards() -> None:
-    assert realsink is postbox
+def test_nullsink_discards_and_always_looks_empty() -> None:
     sink = nullsink()
     sink.append("gone")
     sink.setSize(3)
     assert len(sink) == 0
     assert sink.getSize() is None
     assert not sink.isFull()
+    with pytest.raises(IndexError):
+        sink.pop(0)
+
+
+def test_nullsink_setShowTransit_prints_what_it_discards(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    sink = nullsink()
+    sink.setShowTransit(True, "T")
+    sink.append("gone")
+    assert capsys.readouterr().out == f"Discarding Delivery via [ T {sink!r} ] of  'gone'\n"
+
+
+# ------------------------------------------------------ 1.14's realsink
+def test_realsink_is_a_list_that_notifies_on_append_and_pop() -> None:
+    arrived: list[str] = []
+    taken: list[str] = []
+    sink = realsink(lambda: arrived.append("arrived"), size=2)
+    assert isinstance(sink, list)
+    sink.wakeOnPop.append(lambda: taken.append("taken"))
+    sink.append("a")
+    sink.append("b")
+    assert list(sink) == ["a", "b"] and arrived == ["arrived", "arrived"]
+    with pytest.raises(noSpaceInBox):
+        sink.append("c")
+    assert sink.pop(0) == "a"
+    assert taken == ["taken"]
+
+
+def test_realsink_setShowTransit_prints_deliveries(capsys: pytest.CaptureFixture[str]) -> None:
+    sink = realsink(None)
+    sink.setShowTransit(True, "here")
+    sink.append(1)
+    assert capsys.readouterr().out == "Delivery via [ here ] of  1\n"
+
+
+# ------------------------------------------------- 1.14's postbox(storage)
+def test_postbox_from_a_realsink_is_an_inbox_calling_its_notify() -> None:
+    calls: list[str] = []
+    storage = realsink(lambda: calls.append("notified"), size=1)
+    storage.append("early")
+    calls.clear()
+    box = postbox(storage)
+    assert box.isInbox and box.storage is storage and box.getSize() == 1
+    assert box.pop(0) == "early"          # what waited in the storage is kept
+    src = postbox(isInbox=False)
+    box.addsource(src)
+    src.append("m")
+    assert calls == ["notified"]
+    assert box.isFull()
+
+
+def test_postbox_from_a_nullsink_is_an_outbox_that_keeps_messages_until_linked() -> None:
+    out = postbox(nullsink())
+    assert not out.isInbox
+    out.append("kept")                    # 1.14 discarded it; we deliver it on linking
+    dst = postbox()
+    dst.addsource(out)
+    assert list(dst) == ["kept"]
+
+
+def test_makeInbox_with_a_plain_callback_calls_it_on_arrival() -> None:
+    calls: list[int] = []
+    box = makeInbox(lambda: calls.append(len(calls)))
+    box.append("x")
+    box.append("y")
+    assert calls == [0, 1]
+
+
+def test_outbox_notify_is_called_whenever_its_inbox_is_taken_from() -> None:
+    taken: list[str] = []
+    out = makeOutbox(lambda: taken.append("taken"))
+    inbox = postbox()
+    inbox.addsource(out)
+    assert inbox.getnotifys() == out.getnotifys()
+    out.append(1)
+    out.append(2)
+    inbox.pop(0)
+    inbox.pop(0)
+    assert taken == ["taken", "taken"]
+    inbox.removesource(out)
+    inbox.append(3)
+    inbox.pop(0)
+    assert taken == ["taken", "taken"]     # unlinked: no longer told
+    assert inbox.getnotifys() == []
+
+
+def test_take_callbacks_pass_down_a_chain_of_links() -> None:
+    taken: list[str] = []
+    out = makeOutbox(lambda: taken.append("taken"))
+    middle, final = postbox(isInbox=False), postbox()
+    final.addsource(middle)
+    middle.addsource(out)
+    out.append("m")
+    assert final.pop(0) == "m"
+    assert taken == ["taken"]
+
+
+def test_components_boxes_hand_on_no_take_callbacks() -> None:
+    c = component()
+    assert c.outboxes["outbox"].getnotifys() == []
+    assert c.inboxes["inbox"].getnotifys() == []
+
+
+def test_addnotifys_and_removenotifys_by_hand() -> None:
+    taken: list[str] = []
+    box = postbox()
+
+    def callback() -> None:
+        taken.append("t")
+
+    box._addnotifys([callback])
+    box.append(1)
+    box.pop(0)
+    box._removenotifys([callback])
+    box.append(2)
+    box.pop(0)
+    assert taken == ["t"]
+
+
+def test_retarget_aims_a_box_at_another_and_back() -> None:
+    src, dst = postbox(isInbox=False), postbox()
+    src.append("moved")
+    src._retarget(dst)
+    assert src.target is dst and src.sink is dst
+    assert list(dst) == ["moved"]
+    src._retarget()
+    assert src.target is None and src.sink is src
+
+
+def test_setShowTransit_prints_1_14s_line_and_logs(
+        capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+    owner = component()
+    box = owner.inboxes["inbox"]
+    box.setShowTransit(True, "TAG")
+    with caplog.at_level(logging.INFO, logger="Axon.Linkage"):
+        box.append("traced")
+        box.setShowTransit(False)
+        box.append("quiet")
+    assert capsys.readouterr().out == "Delivery via [ TAG ] of  'traced'\n"
+    assert [r.getMessage() for r in caplog.records if r.name == "Axon.Linkage"] == [
+        f"TAG: 'traced' arrives in inbox 'inbox' of {owner.name}"]
+
+
+def test_ShowAllTransits_traces_boxes_made_while_it_is_set(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import Axon.Box
+    before = component()
+    monkeypatch.setattr(Axon.Box, "ShowAllTransits", True)
+    traced = component()
+    monkeypatch.setattr(Axon.Box, "ShowAllTransits", False)
+    before.inboxes["inbox"].append("quiet")
+    traced.inboxes["inbox"].append("loud")
+    assert capsys.readouterr().out == "Delivery via [ None ] of  'loud'\n"
 
 
 # -------------------------------------------------------------------- links

@@ -657,3 +657,107 @@ def test_every_closedown_callback_runs_even_if_one_removes_the_child() -> None:
     child._callOnCloseDown.append(lambda: calls.append("later"))
     child._closeDownMicroprocess()
     assert calls == ["later"]
+
+
+# ------------------------------------------------------------------ tracing
+class OneShot(component):
+    """Sends each of ``items`` then ends."""
+
+    def __init__(self, items: list[Any]) -> None:
+        super().__init__()
+        self.items = items
+
+    def main(self) -> Iterator[Any]:
+        for item in self.items:
+            self.send(item, "outbox")
+        yield 1
+
+
+class Collector(component):
+    """Takes what arrives, with recv or Inbox, until it has ``count`` messages."""
+
+    def __init__(self, count: int, useInbox: bool = False) -> None:
+        super().__init__()
+        self.count = count
+        self.useInbox = useInbox
+        self.got: list[Any] = []
+
+    def main(self) -> Iterator[Any]:
+        while len(self.got) < self.count:
+            if self.useInbox:
+                self.got.extend(self.Inbox("inbox"))
+            while self.dataReady("inbox"):
+                self.got.append(self.recv("inbox"))
+            if len(self.got) < self.count:
+                self.pause()
+                yield 1
+
+
+def short(c: component) -> str:
+    return c.name[c.name.rfind(".") + 1:]
+
+
+def test_TraceAllSends_and_TraceAllRecvs_print_each_message_as_1_14_did(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import Axon.Component
+    monkeypatch.setattr(Axon.Component, "TraceAllSends", True)
+    monkeypatch.setattr(Axon.Component, "TraceAllRecvs", True)
+    message = "hi"
+    sender, receiver = OneShot([message]), Collector(1)
+    sender.link((sender, "outbox"), (receiver, "inbox"))
+    sender.activate(), receiver.activate()
+    scheduler.run.runThreads()
+    assert receiver.got == [message]
+    assert capsys.readouterr().out.splitlines() == [
+        f"SEND: {id(message)} {short(sender)} 'outbox' : hi",
+        f"RECV: {id(message)} {short(receiver)} 'inbox' : hi",
+    ]
+
+
+def test_TraceAllRecvs_also_traces_Inbox(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import Axon.Component
+    monkeypatch.setattr(Axon.Component, "TraceAllRecvs", True)
+    sender, receiver = OneShot([1, 2]), Collector(2, useInbox=True)
+    sender.link((sender, "outbox"), (receiver, "inbox"))
+    sender.activate(), receiver.activate()
+    scheduler.run.runThreads()
+    assert receiver.got == [1, 2]
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == ["RECV:"] * 2
+
+
+def test_tracing_also_logs_the_lines(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    import Axon.Component
+    monkeypatch.setattr(Axon.Component, "TraceAllSends", True)
+    c = component()
+    with caplog.at_level(logging.DEBUG, logger="Axon.Component.trace"):
+        c.send("logged", "signal")
+    assert [r.getMessage() for r in caplog.records] == [
+        f"SEND: {id('logged')} {short(c)} 'signal' : logged"]
+    assert c._collect("signal") == "logged"
+
+
+def test_tracing_is_decided_when_a_component_is_made(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import Axon.Component
+    quiet = component()
+    monkeypatch.setattr(Axon.Component, "TraceAllSends", True)
+    loud = component()
+    monkeypatch.setattr(Axon.Component, "TraceAllSends", False)
+    quiet.send("q")
+    loud.send("l")
+    assert capsys.readouterr().out.splitlines() == [f"SEND: {id('l')} {short(loud)} 'outbox' : l"]
+    assert "send" not in vars(quiet)          # untraced components keep the plain method
+
+
+def test_debug_send_and_recv_work_when_called_directly(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    c = component()
+    c.link((c, "outbox"), (c, "inbox"))
+    c._debug_send("direct")
+    assert c._debug_recv() == "direct"
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in out] == ["SEND:", "RECV:"]

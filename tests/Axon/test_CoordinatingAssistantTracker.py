@@ -169,3 +169,9 @@ def test_services_with_real_component() -> None:
     cat.registerService("again", provider, "control")
     cat.zap()
     assert cat.servicesRegistered() == []
+
+
+def test_main_is_1_14s_endless_generator() -> None:
+    import itertools
+    gen = CAT().main()
+    assert list(itertools.islice(gen, 3)) == [1, 1, 1]

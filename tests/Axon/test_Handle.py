@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import queue
 import re
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
+from Axon.Component import component
 from Axon.background import background
 from Axon.Handle import Handle
 from Axon.Ipc import producerFinished, shutdownMicroprocess
@@ -116,3 +117,144 @@ def test_handle_ends_when_the_wrapped_component_ends_and_keeps_what_it_collected
     assert not bg.is_alive()
     assert wrapped._isStopped() and upper._isStopped()
     assert [upper.get("outbox"), upper.get("outbox")] == ["A", "B"]
+
+
+# ---------------------------------------------------------- 1.14's Handle
+class LinksItsOwnPrivateBoxes(component):
+    """Links its private outbox to a helper it makes, as TCPClient does with
+    the selector; echoes "inbox" to "outbox" until told to stop."""
+
+    Inboxes = {"inbox": "to echo", "control": "shutdown", "_fromHelper": "private"}
+    Outboxes = {"outbox": "echoes", "signal": "shutdown", "_toHelper": "private"}
+
+    def main(self) -> Iterator[Any]:
+        helper = component()
+        self.link((self, "_toHelper"), (helper, "inbox"))     # fails if already linked
+        self.link((helper, "outbox"), (self, "_fromHelper"))
+        self.send("private", "_toHelper")
+        while True:
+            for message in self.Inbox("inbox"):
+                self.send(message, "outbox")
+            if self.dataReady("control"):
+                self.send(self.recv("control"), "signal")
+                return
+            self.pause()
+            yield 1
+
+
+def test_handle_is_a_threadedcomponent_with_1_14s_boxes() -> None:
+    from Axon.ThreadedComponent import threadedcomponent
+    handle = Handle(component())
+    assert isinstance(handle, threadedcomponent)
+    assert set(handle.inboxes) == {"_inbox", "_control"}
+    assert set(handle.outboxes) == {"_outbox", "_signal"}
+
+
+def test_handle_links_only_the_four_standard_boxes(bg: background) -> None:
+    wrapped = LinksItsOwnPrivateBoxes()
+    echo = Handle(wrapped).activate()
+    echo.put("hello")
+    assert echo.get("outbox", block=True, timeout=PATIENCE) == "hello"
+    assert wrapped.outboxes["_toHelper"].target is not None     # its own link stands
+    finish(echo, bg)
+
+
+def test_put_takes_1_14s_positional_pair_or_a_boxname_keyword(bg: background) -> None:
+    echo = Handle(PureTransformer()).activate()
+    echo.put("one")
+    echo.put("two", "inbox")
+    echo.put("three", boxname="inbox")
+    assert [echo.get("outbox", block=True, timeout=PATIENCE) for _ in range(3)] == [
+        "one", "two", "three"]
+    with pytest.raises(TypeError, match="put\\(\\) takes a message"):
+        echo.put()
+    finish(echo, bg)
+
+
+def test_put_and_get_refuse_the_wrapped_components_private_boxes(bg: background) -> None:
+    wrapped = LinksItsOwnPrivateBoxes()
+    handle = Handle(wrapped).activate()
+    with pytest.raises(KeyError, match="reaches only the standard boxes"):
+        handle.put("lost", "_fromHelper")
+    with pytest.raises(KeyError, match="reaches only the standard boxes"):
+        handle.get("_toHelper")
+    finish(handle, bg)
+
+
+def test_underscore_get_returns_message_and_box_in_arrival_order(bg: background) -> None:
+    echo = Handle(PureTransformer()).activate()
+    echo.put("data")
+    assert echo.get("outbox", block=True, timeout=PATIENCE) == "data"
+    message = producerFinished()
+    echo.put(message, "control")
+    bg.join(PATIENCE)
+    assert not bg.is_alive()
+    assert echo._get() == (message, "signal")
+    with pytest.raises(queue.Empty):
+        echo._get()
+
+
+def test_put_after_the_component_has_ended_raises_instead_of_losing_it(
+        bg: background) -> None:
+    echo = Handle(PureTransformer()).activate()
+    finish(echo, bg)
+    with pytest.raises(RuntimeError, match="has ended: cannot deliver 'late'"):
+        echo.put("late")
+
+
+def test_childrenDone_is_false_while_the_component_runs_and_true_after(bg: background) -> None:
+    wrapped = PureTransformer()
+    handle = Handle(wrapped)
+    handle.addChildren(wrapped)
+    assert not handle.childrenDone()
+    handle.removeChild(wrapped)
+    assert handle.childrenDone()
+    handle.activate()
+    finish(handle, bg)
+
+
+def test_a_component_without_control_can_still_be_wrapped(bg: background) -> None:
+    class NoControl(component):
+        Inboxes = {"inbox": "numbers"}
+        Outboxes = {"outbox": "doubled"}
+
+        def main(self) -> Iterator[Any]:
+            while True:
+                for n in self.Inbox("inbox"):
+                    if n is None:
+                        return
+                    self.send(n * 2, "outbox")
+                self.pause()
+                yield 1
+
+    double = Handle(NoControl()).activate()
+    double.put(21)
+    assert double.get("outbox", block=True, timeout=PATIENCE) == 42
+    with pytest.raises(KeyError, match="has no inbox 'control'"):
+        double.put("stop", "control")
+    double.put(None)
+    bg.join(PATIENCE)
+    assert not bg.is_alive()
+
+
+def test_handle_around_a_TCPClient_which_links_its_own_private_boxes(bg: background) -> None:
+    import socket
+
+    from Kamaelia.Internet.TCPClient import TCPClient
+    from nettools import IO_TIMEOUT, receiveExactly
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(IO_TIMEOUT)
+        port = listener.getsockname()[1]
+        client = Handle(TCPClient("127.0.0.1", port)).activate()
+        client.put(b"hello")
+        connection, _ = listener.accept()
+        with connection:
+            connection.settimeout(IO_TIMEOUT)
+            assert receiveExactly(connection, 5) == b"hello"
+            connection.sendall(b"world")
+            assert client.get("outbox", block=True, timeout=PATIENCE) == b"world"
+    # The server closed the connection: the client ends, and so does the handle.
+    client.get("signal", block=True, timeout=PATIENCE)
+    bg.join(PATIENCE)
+    assert not bg.is_alive()

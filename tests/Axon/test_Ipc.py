@@ -84,8 +84,10 @@ def test_errorInformation_keeps_caller_exception_and_message() -> None:
     assert (msg.exception, msg.message) == (None, None)
 
 
-def test_reactivate_keeps_component() -> None:
-    assert reactivate("comp").component == "comp"
+def test_reactivate_keeps_the_original_under_both_names() -> None:
+    message = reactivate(original="comp")
+    assert message.original == "comp"
+    assert message.component == "comp"
 
 
 def test_WaitComplete_keeps_args_and_keywords() -> None:

@@ -52,11 +52,20 @@ def test_passthrough_2_boxes_are_child_outbox_and_parent_outbox() -> None:
     assert L.getSinkbox() is parent.outboxes["outbox"]
 
 
-@pytest.mark.parametrize("bad", [3, -1, "1", None])
+@pytest.mark.parametrize("bad", [3, -1, "1"])
 def test_bad_passthrough_raises_value_error(bad: Any) -> None:
     a, b = component(), component()
     with pytest.raises(ValueError, match=re.escape(f"passthrough must be 0, 1 or 2, not {bad!r}")):
         linkage(a, b, passthrough=bad)
+
+
+def test_passthrough_None_is_taken_as_an_ordinary_link_with_a_warning(
+        caplog: pytest.LogCaptureFixture) -> None:
+    a, b = component(), component()
+    with caplog.at_level(logging.WARNING, logger="Axon.Linkage"):
+        L = linkage(a, b, passthrough=None)  # type: ignore[arg-type]
+    assert L.passthrough == 0
+    assert "passthrough=None taken as 0" in caplog.text
 
 
 def test_getSourcebox_of_missing_box_raises_BoxNotFound() -> None:
@@ -110,22 +119,23 @@ def test_live_linkage_makes_source_box_lead_to_sink_box(
 
 
 # --------------------------------------------------------------- synchrony
-def test_setSynchronous_on_live_linkage_limits_sink_to_one_by_default() -> None:
+def test_setSynchronous_without_pipewidth_lifts_the_limit_as_in_1_14() -> None:
     a, b = component(), component()
-    L = a.link((a, "outbox"), (b, "inbox"))
-    L.setSynchronous()
-    assert L.synchronous
+    L = a.link((a, "outbox"), (b, "inbox"), synchronous=True)
     assert b.inboxes["inbox"].getSize() == 1
-    a.send(1)
-    assert a.outboxes["outbox"].isFull()
+    assert L.setSynchronous() is None
+    assert not L.synchronous
+    assert b.inboxes["inbox"].getSize() is None
 
 
 def test_setSynchronous_with_pipewidth_limits_sink_to_it() -> None:
     a, b = component(), component()
     L = a.link((a, "outbox"), (b, "inbox"))
-    L.setSynchronous(3)
+    assert L.setSynchronous(3) == 3
     assert b.inboxes["inbox"].getSize() == 3
-    assert L.pipewidth == 3
+    assert L.pipewidth == 3 and L.synchronous
+    a.send(1), a.send(2), a.send(3)
+    assert a.outboxes["outbox"].isFull()
 
 
 def test_setSynchronous_before_linking_applies_when_linked() -> None:
@@ -173,3 +183,52 @@ def test_setShowTransit_before_linking_uses_linkage_description(
     with caplog.at_level(logging.INFO, logger="Axon.Linkage"):
         a.send("seen")
     assert f"{L}: 'seen' arrives" in caplog.text
+
+
+# ------------------------------------------------------------- 1.14 shape
+def test_parameters_are_in_1_14s_order() -> None:
+    parent, child = component(), component()
+    L = linkage(parent, child, "inbox", "inbox", 1, 4, None)
+    assert (L.passthrough, L.pipewidth) == (1, 4)
+    po = postoffice()
+    po.registerlinkage(L)
+    assert child.inboxes["inbox"].getSize() == 4
+
+
+def test_component_link_passes_positional_passthrough_as_1_14_did() -> None:
+    parent, child = component(), component()
+    L = parent.link((parent, "inbox"), (child, "inbox"), 1)
+    assert L.passthrough == 1
+    parent.inboxes["inbox"].append("through")
+    assert child.recv("inbox") == "through"
+
+
+def test_linkage_is_an_AxonObject() -> None:
+    from Axon.Base import AxonObject
+    assert isinstance(linkage(component(), component()), AxonObject)
+
+
+def test_short_str_uses_short_component_names() -> None:
+    a, b = component(), component()
+    L = linkage(a, b, "signal", "control")
+    short = lambda c: c.name[c.name.rfind(".") + 1:]  # noqa: E731
+    assert L.short_str() == f"({short(a)},signal):({short(b)},control)"
+
+
+def test_setShowTransit_prints_1_14s_delivery_line(capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = component(), component()
+    L = a.link((a, "outbox"), (b, "inbox"))
+    L.setShowTransit(True, "T")
+    a.send("x")
+    assert capsys.readouterr().out == "Delivery via [ T ] of  'x'\n"
+
+
+def test_ShowAllTransits_tags_new_linkages_with_their_short_str(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import Axon.Box
+    a, b = component(), component()
+    monkeypatch.setattr(Axon.Box, "ShowAllTransits", True)
+    L = a.link((a, "outbox"), (b, "inbox"))
+    monkeypatch.setattr(Axon.Box, "ShowAllTransits", False)
+    a.send(7)
+    assert capsys.readouterr().out == f"Delivery via [ {L.short_str()} ] of  7\n"

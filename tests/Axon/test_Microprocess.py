@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Callable, Iterator
 
@@ -84,10 +85,65 @@ def test_activate_uses_default_tracker() -> None:
     assert mp.tracker is coordinatingassistanttracker.getcat()
 
 
-def test_activating_twice_raises() -> None:
-    mp = microprocess().activate()
-    with pytest.raises(RuntimeError, match=re.escape(f"{mp.name} is already activated")):
-        mp.activate()
+def test_activating_twice_warns_and_only_wakes_it(
+        fresh_scheduler: scheduler, run_rounds: Any, caplog: pytest.LogCaptureFixture) -> None:
+    class Napper(microprocess):
+        def main(self) -> Any:
+            while True:
+                self.pause()
+                yield 1
+
+    mp = Napper().activate()
+    run_rounds(2)
+    assert fresh_scheduler.isThreadPaused(mp)
+    other = scheduler()
+    scheduler.run = fresh_scheduler
+    with caplog.at_level(logging.WARNING, logger="Axon.Microprocess"):
+        assert mp.activate(Scheduler=other) is mp
+    assert caplog.messages == [f"{mp.name} is already activated; activate() again only wakes it"]
+    assert mp.scheduler is fresh_scheduler
+    assert not fresh_scheduler.isThreadPaused(mp)
+    assert other.listAllThreads() == []
+
+
+def test_microprocessGenerator_steps_main_until_stopped(fresh_scheduler: scheduler) -> None:
+    class Counter(microprocess):
+        def main(self) -> Any:
+            yield 1
+            yield 2
+            yield 3
+
+    mp = Counter()
+    gen = mp._microprocessGenerator(mp)
+    assert [next(gen), next(gen)] == [1, 2]
+    mp.activate()
+    mp.stop()
+    assert list(gen) == [None]
+    assert list(Counter()._microprocessGenerator(Counter())) == [1, 2, 3]
+
+
+def test_activate_uses_an_overridden_microprocessGenerator(
+        fresh_scheduler: scheduler) -> None:
+    seen: list[Any] = []
+
+    class Wrapped(microprocess):
+        def main(self) -> Any:
+            yield "a"
+            yield "b"
+
+        def _microprocessGenerator(self, someobject: Any, mainmethod: str = "main") -> Any:
+            for value in super()._microprocessGenerator(someobject, mainmethod):
+                seen.append(value)
+                yield value
+
+    Wrapped().run()
+    assert seen == ["a", "b"]
+
+
+def test_closeDownMicroprocess_returns_the_closeDownValue() -> None:
+    marker = object()
+    assert microprocess(closeDownValue=marker)._closeDownMicroprocess() is marker
+    assert microprocess()._closeDownMicroprocess() == 0
 
 
 def test_activate_on_explicit_scheduler(fresh_scheduler: scheduler) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -199,3 +200,13 @@ def test_undoing_one_components_linkages_leaves_the_others_and_their_order() -> 
     assert len(po.linkagesOf(hub)) == 1999
     po.unlinkAll()
     assert po.linkages == [] and po.linkagesOf(hub) == []
+
+
+def test_deregisterlinkage_warns_and_unlinks(caplog: pytest.LogCaptureFixture) -> None:
+    a, b = component(), component()
+    po = postoffice("old")
+    L = po.link((a, "outbox"), (b, "inbox"))
+    with caplog.at_level(logging.WARNING, logger="Axon.Postoffice"):
+        po.deregisterlinkage(thelinkage=L)
+    assert not po.islinkageregistered(L)
+    assert "deregisterlinkage() is deprecated" in caplog.text

@@ -165,6 +165,15 @@ def test_set_values_accepts_a_collection_directly() -> None:
     assert store.usevar("a").value == "x"
 
 
+def test_set_values_takes_a_plain_dict_named_D_as_in_1_14() -> None:
+    store = Store()
+    a, b = store.usevar("a"), store.usevar("b")
+    a.set(1)
+    b.set(2)
+    store.set_values(D={"a": a, "b": b})
+    assert (store.usevar("a").value, store.usevar("b").value) == (1, 2)
+
+
 def test_dump_prints_each_key_and_value() -> None:
     store = Store()
     v = store.usevar("x")

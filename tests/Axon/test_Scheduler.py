@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from Axon.Component import component
-from Axon.Ipc import newComponent
+from Axon.Ipc import newComponent, reactivate, shutdownMicroprocess
 from Axon.Microprocess import microprocess
 from Axon.Scheduler import TimerHandle, scheduler
 from componentharness import Recorder
@@ -753,3 +753,191 @@ def test_what_an_io_event_wakes_runs_before_the_next_event_is_handled(
             theirs.close()
     assert order[0] in ("a read x", "b read x"), order
     assert order[1] == f"{order[0][0]} handled", order     # before the other read
+
+
+# -------------------------------------------- objects with 1.14's protocol
+class OldStyle:
+    """Not one of our microprocesses: just 1.14's protocol (next, stop,
+    _closeDownMicroprocess), with a generator inside like 1.14's had."""
+
+    def __init__(self, log: list[Any], steps: int = 3, endWithRuntimeError: bool = False) -> None:
+        self.log = log
+        self.steps = steps
+        self.stopped = False
+        self.endWithRuntimeError = endWithRuntimeError
+        self.gen = self.main()
+
+    def main(self) -> Iterator[Any]:
+        for i in range(self.steps):
+            self.log.append(i)
+            yield 1
+
+    def next(self) -> Any:
+        if self.endWithRuntimeError:
+            # What 1.14's microprocess did on Python 3: next() inside a generator.
+            return next(self._wrapped())
+        return next(self.gen)
+
+    def _wrapped(self) -> Iterator[Any]:
+        yield next(self.gen)
+
+    def stop(self) -> None:
+        self.log.append("stop")
+        self.stopped = True
+
+    def _closeDownMicroprocess(self) -> Any:
+        self.log.append("closed")
+        return None
+
+
+def test_scheduler_runs_an_object_with_1_14s_microprocess_protocol(
+        fresh_scheduler: scheduler) -> None:
+    log: list[Any] = []
+    thing = OldStyle(log)
+    fresh_scheduler._addThread(thing)
+    assert fresh_scheduler.listAllThreads() == [thing]
+    fresh_scheduler.runThreads()
+    assert log == [0, 1, 2, "stop", "closed"]
+    assert fresh_scheduler.listAllThreads() == []
+
+
+def test_a_1_14_style_end_by_RuntimeError_is_a_normal_end(fresh_scheduler: scheduler) -> None:
+    log: list[Any] = []
+    fresh_scheduler._addThread(OldStyle(log, steps=2, endWithRuntimeError=True))
+    fresh_scheduler.runThreads()            # reraiseExceptions is on: nothing raised
+    assert log == [0, 1, "stop", "closed"]
+
+
+def test_a_plain_iterator_runs_too(fresh_scheduler: scheduler) -> None:
+    seen: list[int] = []
+
+    def gen() -> Iterator[int]:
+        for i in range(3):
+            seen.append(i)
+            yield i
+
+    fresh_scheduler.wakeThread(gen(), canActivate=True)
+    fresh_scheduler.runThreads()
+    assert seen == [0, 1, 2]
+
+
+def test_a_foreign_object_pauses_and_is_woken_by_its_own_name(
+        fresh_scheduler: scheduler, run_rounds: RunRounds) -> None:
+    log: list[Any] = []
+
+    class Napper(OldStyle):
+        def main(self) -> Iterator[Any]:
+            fresh_scheduler.pauseThread(self)
+            yield 1
+            log.append("woken")
+
+    napper = Napper(log)
+    fresh_scheduler._addThread(napper)
+    run_rounds(3)
+    assert fresh_scheduler.isThreadPaused(napper)
+    assert log == []
+    fresh_scheduler.wakeThread(napper)
+    run_rounds(3)
+    assert log == ["woken", "stop", "closed"]
+
+
+def test_an_object_without_next_is_refused_at_the_door(fresh_scheduler: scheduler) -> None:
+    with pytest.raises(TypeError, match="cannot run 42: it is not a microprocess"):
+        fresh_scheduler._addThread(42)
+
+
+def test_scheduler_stop_stops_foreign_objects(fresh_scheduler: scheduler,
+                                              run_rounds: RunRounds) -> None:
+    log: list[Any] = []
+    fresh_scheduler._addThread(OldStyle(log, steps=1000))
+    run_rounds(2)
+    fresh_scheduler.stop()
+    assert log[-2:] == ["stop", "closed"]
+
+
+# ------------------------------------------------ knock-ons and waiting
+def test_reactivate_knockon_runs_the_original_again(fresh_scheduler: scheduler) -> None:
+    log: list[str] = []
+
+    class Parent(microprocess):
+        def main(self) -> Iterator[Any]:
+            self.pause()
+            yield 1
+            log.append("parent resumed")
+
+    parent = Parent().activate()
+    microprocess(thread=iter([1, 2]), closeDownValue=reactivate(parent)).activate()
+    fresh_scheduler.runThreads()
+    assert log == ["parent resumed"]
+
+
+def test_handleMicroprocessShutdownKnockon_is_called_with_what_close_down_returned(
+        fresh_scheduler: scheduler) -> None:
+    seen: list[Any] = []
+
+    class Watching(scheduler):
+        def handleMicroprocessShutdownKnockon(self, knockon: Any) -> None:
+            seen.append(knockon)
+            super().handleMicroprocessShutdownKnockon(knockon)
+
+    watching = Watching()
+    watching.reraiseExceptions = True
+    scheduler.run = fresh_scheduler
+    victim = Forever([]).activate(Scheduler=watching)
+    knockon = shutdownMicroprocess(victim)
+    microprocess(thread=iter([1]), closeDownValue=knockon).activate(Scheduler=watching)
+    watching.runThreads()
+    assert seen == [knockon]
+    assert victim._isStopped()
+
+
+def test_waitForOne_makes_runThreads_wait_for_a_first_microprocess(
+        fresh_scheduler: scheduler) -> None:
+    ran = threading.Event()
+
+    class Once(microprocess):
+        def main(self) -> Iterator[Any]:
+            ran.set()
+            yield 1
+
+    # A timer alone does not keep the loop running: without waitForOne,
+    # runThreads() would end at once and the timer would never fire.
+    fresh_scheduler.callLater(0.01, lambda: Once().activate(Scheduler=fresh_scheduler))
+    fresh_scheduler.waitForOne()
+    fresh_scheduler.runThreads()
+    assert ran.is_set()
+
+
+def test_waitForOne_with_microprocesses_already_added_waits_for_nothing(
+        fresh_scheduler: scheduler) -> None:
+    microprocess(thread=iter([1])).activate()
+    fresh_scheduler.waitForOne()
+    fresh_scheduler.runThreads()
+    assert fresh_scheduler.listAllThreads() == []
+
+
+def test_wait_for_one_class_attribute_makes_new_schedulers_wait(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scheduler, "wait_for_one", True)
+    waiting = scheduler()
+    monkeypatch.setattr(scheduler, "wait_for_one", False)
+    assert waiting._waitingForOne
+    assert not scheduler()._waitingForOne
+
+
+def test_newComponent_activates_a_foreign_object_through_its_own_activate(
+        fresh_scheduler: scheduler) -> None:
+    log: list[Any] = []
+
+    class Activatable(OldStyle):
+        def activate(self) -> "Activatable":
+            log.append("activate")
+            scheduler.run._addThread(self)
+            return self
+
+    class Starter(microprocess):
+        def main(self) -> Iterator[Any]:
+            yield newComponent(Activatable(log, steps=1))
+
+    Starter().run()
+    assert log == ["activate", 0, "stop", "closed"]

@@ -20,7 +20,8 @@ from Axon.AxonExceptions import noSpaceInBox
 from Axon.Component import component
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Axon.Scheduler import scheduler
-from Axon.ThreadedComponent import threadedadaptivecommscomponent, threadedcomponent
+from Axon.ThreadedComponent import (DefaultQueueSize, UnHandledException,
+                                    threadedadaptivecommscomponent, threadedcomponent)
 from componentharness import Collector
 from Kamaelia.Util.DataSource import DataSource
 
@@ -106,9 +107,23 @@ def test_main_runs_in_a_thread_other_than_the_callers() -> None:
     assert c._isStopped()
 
 
-def test_queuelengths_must_be_a_positive_int() -> None:
-    with pytest.raises(ValueError, match=re.escape("queuelengths must be a positive int, not 0")):
-        threadedcomponent(queuelengths=0)
+def test_queuelengths_must_be_an_int() -> None:
+    with pytest.raises(ValueError, match=re.escape("queuelengths must be an int, not 2.5")):
+        threadedcomponent(queuelengths=2.5)  # type: ignore[arg-type]
+
+
+def test_queuelengths_zero_means_no_limit_as_queue_Queue_took_it_in_1_14() -> None:
+    class Flooder(threadedcomponent):
+        def main(self) -> None:
+            for i in range(DefaultQueueSize + 10):
+                self.send(i, "outbox")          # never refused
+
+    flooder, sink = Flooder(queuelengths=0), component()
+    flooder.link((flooder, "outbox"), (sink, "inbox"))
+    flooder.activate()
+    scheduler.run.runThreads()
+    assert list(sink.inboxes["inbox"]) == list(range(DefaultQueueSize + 10))
+    assert DefaultQueueSize == 1000 and threadedcomponent().queuelengths == DefaultQueueSize
 
 
 # ---------------------------------------------------------------- messaging
@@ -586,3 +601,129 @@ def test_threadedadaptivecommscomponent_deletes_boxes_from_its_thread() -> None:
     assert not c.postoffice.islinkageregistered(c.linkage)
     assert "'temp'" in c.error
     assert not c.thread.is_alive()
+
+
+# ------------------------------------------------------ 1.14's moving parts
+def test_old_style_threaded_component_runs_its_hooks_in_the_thread() -> None:
+    calls: list[tuple[str, threading.Thread]] = []
+
+    class OldStyle(threadedcomponent):
+        def initialiseComponent(self) -> Any:
+            calls.append(("init", threading.current_thread()))
+            self.count = 3
+            return 1
+
+        def mainBody(self) -> Any:
+            self.count -= 1
+            calls.append(("body", threading.current_thread()))
+            return self.count
+
+        def closeDownComponent(self) -> Any:
+            calls.append(("close", threading.current_thread()))
+            return 1
+
+    OldStyle().run()
+    assert [name for name, _ in calls] == ["init", "body", "body", "body", "close"]
+    assert len({thread for _, thread in calls}) == 1
+    assert calls[0][1] is not threading.current_thread()
+
+
+def test_a_subclass_overriding_forwardInboxToThread_sees_every_carry() -> None:
+    carried: list[str] = []
+
+    class Watching(ThreadedRelay):
+        def forwardInboxToThread(self, box: str) -> None:
+            carried.append(box)
+            super().forwardInboxToThread(box)
+
+    source, relay, sink = DataSource([1, 2, 3]), Watching(), Collector()
+    source.link((source, "outbox"), (relay, "inbox"))
+    source.link((source, "signal"), (relay, "control"))
+    relay.link((relay, "outbox"), (sink, "inbox"))
+    relay.link((relay, "signal"), (sink, "control"))
+    run_all(source, relay, sink)
+    assert sink.got == [1, 2, 3]
+    assert "inbox" in carried and "control" in carried
+
+
+def test_do_threadsafe_runs_requests_through_handlemessagefromthread() -> None:
+    requests: list[Any] = []
+
+    class Asking(threadedcomponent):
+        def main(self) -> None:
+            self.answer = self._do_threadsafe(lambda a, b=0: (threading.current_thread(), a + b),
+                                              (2,), {"b": 3})
+
+        def _handlemessagefromthread(self, msg: Any) -> Any:
+            requests.append(msg)
+            return super()._handlemessagefromthread(msg)
+
+    asking = Asking()
+    asking.run()
+    thread, total = asking.answer
+    assert total == 5 and thread is threading.current_thread()
+    assert len(requests) == 1 and requests[0][1:] == ((2,), {"b": 3})
+
+
+def test_a_message_sent_just_before_deleteOutbox_is_delivered_first() -> None:
+    class SendsThenDeletes(threadedadaptivecommscomponent):
+        def main(self) -> None:
+            box = self.addOutbox("extra")
+            self.link((self, box), (sink, "inbox"))
+            self.send("last words", box)
+            self.deleteOutbox(box)
+
+    sink = component()
+    sender = SendsThenDeletes()
+    sender.activate()
+    scheduler.run.runThreads()
+    assert list(sink.inboxes["inbox"]) == ["last words"]
+
+
+def test_link_takes_1_14s_positional_passthrough() -> None:
+    class Linker(threadedcomponent):
+        def main(self) -> None:
+            self.made = self.link((self, "inbox"), (inner, "inbox"), 1)
+
+    inner = component()
+    linker = Linker()
+    linker.run()
+    assert linker.made.passthrough == 1
+
+
+def test_adaptive_box_methods_take_1_14s_arguments_and_have_unsafe_twins() -> None:
+    class Adder(threadedadaptivecommscomponent):
+        def main(self) -> None:
+            self.names = [self.addInbox("extra"), self.addInbox("extra"), self.addOutbox()]
+            self.deleteInbox(self.names[1])
+
+    adder = Adder()
+    adder.run()
+    assert adder.names == ["extra", "extra_2", "outbox_2"]
+    assert "extra_2" not in adder.inboxes and "extra" in adder.inboxes
+    direct = threadedadaptivecommscomponent()
+    name = direct._unsafe_addInbox("x")
+    assert direct.dataReady(name) == 0
+    direct._unsafe_deleteInbox(name)
+    direct._unsafe_deleteOutbox(direct._unsafe_addOutbox("y"))
+    assert "x" not in direct.inboxes and "y" not in direct.outboxes
+
+
+def test_thread_failure_travels_in_an_UnHandledException() -> None:
+    class Failing(threadedcomponent):
+        def main(self) -> None:
+            raise KeyError("from the thread")
+
+    failing = Failing()
+    seen: list[Any] = []
+    original = Failing._threadmain
+
+    def spy(self: Failing) -> None:
+        original(self)
+        seen.append(self._threadFailure)
+
+    failing._threadmain = spy.__get__(failing)  # type: ignore[method-assign]
+    with pytest.raises(KeyError, match="from the thread"):
+        failing.run()
+    assert isinstance(seen[0], UnHandledException)
+    assert seen[0].args[0][0] is KeyError

@@ -1,42 +1,52 @@
-"""Tests for Axon.debug."""
+"""Tests for Axon.debug, Axon.debugConfigFile and Axon.debugConfigDefaults."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
+from Axon import debugConfigFile
+from Axon.AxonExceptions import AxonException
 from Axon.debug import debug
+from Axon.debugConfigDefaults import defaultConfig
 
 
 @pytest.fixture(autouse=True)
-def _fresh_sections() -> Iterator[None]:
-    saved = dict(debug.debugSections)
-    debug.debugSections.clear()
+def _fresh_shared_state() -> Iterator[None]:
+    """Each test starts with no configuration loaded and none read."""
+    saved = (debug.configs, debug.noConfig, dict(debugConfigFile.debugConfig))
+    debug.configs, debug.noConfig = None, True
+    debugConfigFile.debugConfig.clear()
     yield
-    debug.debugSections.clear()
-    debug.debugSections.update(saved)
+    debug.configs, debug.noConfig = saved[0], saved[1]
+    debugConfigFile.debugConfig.clear()
+    debugConfigFile.debugConfig.update(saved[2])
 
 
 def test_setDebugSections_replaces_all_sections() -> None:
     d = debug()
     d.addDebugSection("old", 3)
     d.setDebugSections(scheduler=5, linkage=1)
-    assert debug.debugSections == {"scheduler": 5, "linkage": 1}
+    assert d.debugSections == {"scheduler": 5, "linkage": 1}
 
 
-def test_sections_are_shared_between_instances() -> None:
-    debug().addDebugSection("shared", 2)
-    assert debug().areDebugging("shared", 2)
+def test_sections_belong_to_one_object() -> None:
+    configured = debug()
+    configured.addDebugSection("mine", 2)
+    assert configured.areDebugging("mine", 2)
+    assert not debug().areDebugging("mine", 0)
 
 
 def test_addDebug_adds_several_sections_keeping_others() -> None:
     d = debug()
     d.addDebugSection("a", 1)
     d.addDebug(b=2, c=3)
-    assert debug.debugSections == {"a": 1, "b": 2, "c": 3}
+    assert d.debugSections == {"a": 1, "b": 2, "c": 3}
 
 
 def test_areDebugging_compares_the_section_level() -> None:
@@ -48,30 +58,36 @@ def test_areDebugging_compares_the_section_level() -> None:
     assert not d.areDebugging("unknown", 0)
 
 
-def test_increase_and_decrease_debug() -> None:
+def test_increase_and_decrease_debug_move_by_five_as_in_1_14() -> None:
     d = debug()
     d.increaseDebug("s")
     d.increaseDebug("s")
-    assert debug.debugSections["s"] == 2
+    assert d.debugSections["s"] == 10
     d.decreaseDebug("s")
-    assert debug.debugSections["s"] == 1
+    assert d.debugSections["s"] == 5
     d.decreaseDebug("s")
     d.decreaseDebug("s")
-    assert debug.debugSections["s"] == 0
+    assert d.debugSections["s"] == 0
+    d.decreaseDebug("never configured")
+    assert "never configured" not in d.debugSections
 
 
-def test_note_logs_only_when_the_section_level_is_high_enough(
+def test_debug_and_note_log_only_when_the_section_level_is_high_enough(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     d = debug()
     d.setDebugSections(scheduler=2)
     with caplog.at_level(logging.DEBUG, logger="Axon.debug"):
-        d.note("scheduler", 2, "ran", 10, "threads")
-        d.note("scheduler", 3, "too detailed")
-        d.note("other", 0, "not configured")
+        assert d.debug("scheduler", 2, "ran", 10, "threads") is True
+        assert d.note("scheduler", 3, "too detailed") is True
+        assert d.debug("other", 0, "not configured") is True
     assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
         ("Axon.debug.scheduler", logging.DEBUG, "ran 10 threads")
     ]
+
+
+def test_debug_returns_true_so_it_can_sit_in_an_assert() -> None:
+    assert debug().debug("anything", 99, "quiet")
 
 
 def test_debugmessage_logs_unconditionally(caplog: pytest.LogCaptureFixture) -> None:
@@ -82,48 +98,118 @@ def test_debugmessage_logs_unconditionally(caplog: pytest.LogCaptureFixture) -> 
     ]
 
 
-def test_readConfig_does_nothing_when_the_file_is_absent(tmp_path: Path) -> None:
-    debug().readConfig(tmp_path / "absent.conf")
-    assert debug.debugSections == {}
-
-
-def test_readConfig_reads_section_level_lines(tmp_path: Path) -> None:
+def test_readConfig_returns_sections_with_levels_and_locations(tmp_path: Path) -> None:
     conf = tmp_path / "debug.conf"
-    conf.write_text("# comment\n\nscheduler 5\n  linkage   2  \n", encoding="utf-8")
+    conf.write_text("# Section level where\n\nscheduler   5 default\n  linkage 2  \n",
+                    encoding="utf-8")
     d = debug()
-    d.addDebugSection("kept", 1)
-    d.addDebugSection("linkage", 9)
-    d.readConfig(conf)
-    assert debug.debugSections == {"kept": 1, "scheduler": 5, "linkage": 2}
+    assert d.readConfig(conf) == {"scheduler": (5, "default"), "linkage": (2, "default")}
+    assert d.debugSections == {}          # reading does not apply (useConfig does)
+    assert debug.noConfig is False
+
+
+def test_readConfig_of_an_absent_file_raises_OSError_as_in_1_14(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        debug().readConfig(tmp_path / "absent.conf")
+    assert debug.noConfig is True
 
 
 def test_readConfig_reports_and_skips_malformed_lines(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     conf = tmp_path / "debug.conf"
-    conf.write_text("good 1\nbad\nworse x\ntoo many 3\n", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="Axon.debug"):
-        debug().readConfig(str(conf))
-    assert debug.debugSections == {"good": 1}
+    conf.write_text("good 1\nbad\nworse x\ntoo many fields 3\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="Axon.debugConfigFile"):
+        config = debugConfigFile.readConfig(str(conf))
+    assert config == {"good": (1, "default")}
     messages = [r.getMessage() for r in caplog.records]
-    assert len(messages) == 3
-    assert messages[0] == (
-        f"{conf}:2: ignoring malformed debug config line 'bad' (expected 'section level')"
-    )
+    assert messages[0] == (f"{conf}:2: ignoring malformed debug config line 'bad' "
+                           "(expected 'section level [location]')")
     assert f"{conf}:3:" in messages[1] and f"{conf}:4:" in messages[2]
+    assert len(messages) == 3
 
 
-def test_readConfig_default_file_is_debug_conf_in_the_working_directory(
+def test_readConfig_adds_to_the_shared_debugConfig(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.conf", tmp_path / "b.conf"
+    first.write_text("a 1 here\nshared 1\n", encoding="utf-8")
+    second.write_text("shared 7\n", encoding="utf-8")
+    debugConfigFile.readConfig(first)
+    result = debugConfigFile.readConfig(second)
+    assert result is debugConfigFile.debugConfig
+    assert result == {"a": (1, "here"), "shared": (7, "default")}
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.text())
+def test_parseConfig_never_raises_and_keeps_only_well_formed_lines(text: str) -> None:
+    logging.getLogger("Axon.debugConfigFile").disabled = True
+    try:
+        config = debugConfigFile.parseConfig(text)
+    finally:
+        logging.getLogger("Axon.debugConfigFile").disabled = False
+    for section, (level, location) in config.items():
+        assert isinstance(level, int) and section and not section.startswith("#")
+        assert location and not any(ch.isspace() for ch in location)
+
+
+@settings(max_examples=50, derandomize=True, deadline=None)
+@given(st.binary(max_size=200))
+def test_readConfig_of_any_bytes_raises_nothing(tmp_path_factory: pytest.TempPathFactory,
+                                                data: bytes) -> None:
+    conf = tmp_path_factory.mktemp("conf") / "debug.conf"
+    conf.write_bytes(data)
+    logging.getLogger("Axon.debugConfigFile").disabled = True
+    try:
+        assert isinstance(debugConfigFile.readConfig(conf), dict)
+    finally:
+        logging.getLogger("Axon.debugConfigFile").disabled = False
+
+
+def test_useConfig_reads_debug_conf_in_the_working_directory_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    debug().readConfig()
-    assert debug.debugSections == {}
-    (tmp_path / "debug.conf").write_text("x 4\n", encoding="utf-8")
-    debug().readConfig()
-    assert debug.debugSections == {"x": 4}
+    (tmp_path / "debug.conf").write_text("x 4 default\n", encoding="utf-8")
+    first = debug()
+    first.useConfig()
+    assert first.debugSections == {"x": 4}
+    (tmp_path / "debug.conf").write_text("x 9 default\n", encoding="utf-8")
+    second = debug()
+    second.useConfig()                # the configuration is shared, not re-read
+    assert second.debugSections == {"x": 4}
 
 
-def test_assertion_argument_is_accepted_and_kept() -> None:
-    assert debug(assertion=True).assertion is True
-    assert debug().assertion is False
+def test_useConfig_without_a_file_uses_the_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    d = debug()
+    d.useConfig()
+    assert debug.configs == defaultConfig()
+    assert debug.noConfig is True
+
+
+def test_defaultConfig_is_a_fresh_empty_configuration() -> None:
+    assert defaultConfig() == {}
+    assert defaultConfig() is not defaultConfig()
+
+
+def test_unknown_section_after_reading_a_config_warns_and_raises_if_asked(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    conf = tmp_path / "debug.conf"
+    conf.write_text("known 1\n", encoding="utf-8")
+    strict = debug()
+    strict.useConfig(conf)
+    with caplog.at_level(logging.WARNING, logger="Axon.debug"):
+        with pytest.raises(AxonException, match=re.escape(
+                "BadDebug Undefined section: 'knwon', Message: hello 1")):
+            strict.debug("knwon", 1, "hello", 1)
+        lenient = debug(assertBadDebug=0)
+        assert lenient.debug("knwon", 1, "again") is True
+    assert ["'knwon' is not configured" in r.getMessage() for r in caplog.records] == [True, True]
+
+
+def test_assertBadDebug_is_kept() -> None:
+    assert debug(assertBadDebug=0).assertBadDebug == 0
+    assert debug().assertBadDebug == 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from Axon import idGen as idGenModule
 from Axon.idGen import idGen, newId, numId, strId, tupleId
 
@@ -67,3 +69,25 @@ def test_ids_are_unique_across_threads() -> None:
     assert len(set(allocated)) == len(allocated) == 8 * per_thread
     for out in results:
         assert out == sorted(out)
+
+
+def test_next_and_dunder_next_are_1_14_names_for_nextId() -> None:
+    gen = idGen()
+    first = gen.next()
+    assert next(gen) == first + 1
+    assert gen.__next__() == first + 2
+
+
+def test_Debug_is_the_shared_debuggers_debug_method(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from Axon.debug import debug
+    assert isinstance(idGenModule.debugger, debug)
+    assert idGenModule.Debug("idGen.numId", 1, "quiet") is True
+    idGenModule.debugger.addDebugSection("test_idGen.section", 1)
+    try:
+        with caplog.at_level(logging.DEBUG, logger="Axon.debug"):
+            assert idGenModule.Debug("test_idGen.section", 1, "allocated", 3)
+    finally:
+        del idGenModule.debugger.debugSections["test_idGen.section"]
+    assert [r.getMessage() for r in caplog.records] == ["allocated 3"]

@@ -112,3 +112,29 @@ def test_safeList_does_not_hide_errors_raised_while_iterating() -> None:
 def test_Finality_is_an_exception() -> None:
     with pytest.raises(util.Finality):
         raise util.Finality()
+
+
+def test_production_makes_axonRaise_log_and_return_False(
+        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(util, "production", True)
+    with caplog.at_level(logging.ERROR, logger="Axon.util"):
+        assert util.axonRaise(KeyError, "k") is False
+    assert [r.getMessage() for r in caplog.records] == ["KeyError('k',)"]
+
+
+def test_production_makes_testInterface_return_False_for_missing_boxes(
+        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(util, "production", True)
+    with caplog.at_level(logging.ERROR, logger="Axon.util"):
+        assert util.testInterface(ListBoxes(), (["wibble"], [])) is False
+    assert "invalidComponentInterface" in caplog.text and "wibble" in caplog.text
+
+
+def test_production_is_off_by_default() -> None:
+    assert util.production is False
+
+
+def test_next_and_vrange_are_the_builtins_1_14_code_imports() -> None:
+    from Axon.util import next as axon_next, vrange
+    assert axon_next(iter([7])) == 7
+    assert list(vrange(3)) == [0, 1, 2]

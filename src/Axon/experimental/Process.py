@@ -26,6 +26,14 @@ it: see "What it needs" below)::
 **components)`` wire every child this way; they are Kamaelia chassis, whose
 stable home is :mod:`Kamaelia.Chassis.Process`. This module re-exports them
 under their Kamaelia 1.14 names (see "Why the chassis live in Kamaelia").
+:class:`ProcessPipelineComponent` is 1.14's component form of the same
+pipeline, defined here.
+
+``wrapper.run(channel)`` is the other side, as in 1.14: given one end of a
+``multiprocessing.Pipe`` it runs the wrapped component in the calling
+process, talking to the wrapper that holds the other end; the child
+process started by an activated wrapper does just that. (``run()`` without
+a channel runs the wrapper like any component.)
 
 How does it work?
 -----------------
@@ -122,6 +130,7 @@ import logging
 import os
 import pickle
 import sys
+import time
 import traceback
 from collections import deque
 from typing import Any, Iterator, Mapping
@@ -134,8 +143,8 @@ from Axon.experimental._pipes import (HIGH_WATER, PipeChannel, ProcessDied, Remo
                                       awaitExit, describeExit, dumps, ignoreInterrupts,
                                       processContext, reap, roughSize, typeName)
 
-__all__ = ["ProcessWrapComponent", "ProcessPipeline", "ProcessGraphline", "ProcessDied",
-           "RemoteComponent"]
+__all__ = ["ProcessWrapComponent", "ProcessPipelineComponent", "ProcessPipeline",
+           "ProcessGraphline", "ProcessDied", "RemoteComponent"]
 
 log = logging.getLogger("Axon.experimental.Process")
 
@@ -286,12 +295,12 @@ class _PipeEnd(component):
 
 # ------------------------------------------------------------ parent side
 class ProcessWrapComponent(_PipeEnd):
-    """ProcessWrapComponent(component) -> runs ``component`` in a process of its own
+    """ProcessWrapComponent(somecomponent) -> runs ``somecomponent`` in a process of its own
 
     Arguments:
 
-    - component -- a component (not activated, not linked to anything) that,
-      with its messages, can be pickled
+    - somecomponent -- a component (not activated, not linked to anything)
+      that, with its messages, can be pickled
 
     The wrapper has the component's inboxes and outboxes. Attributes:
     ``pid`` (the child's process id once started), ``failure`` (a
@@ -301,14 +310,15 @@ class ProcessWrapComponent(_PipeEnd):
     #: Seconds a child that has closed its pipe may take to exit before it is terminated.
     exitTimeout: float = 5.0
 
-    def __init__(self, component: Any, **argd: Any) -> None:
-        payload = self._check(component)
-        self.Inboxes = _boxDescriptions(type(component).Inboxes, component.inboxes,
+    def __init__(self, somecomponent: Any, **argd: Any) -> None:
+        payload = self._check(somecomponent)
+        self.Inboxes = _boxDescriptions(type(somecomponent).Inboxes, somecomponent.inboxes,
                                         "passed to the component in the child process")
-        self.Outboxes = _boxDescriptions(type(component).Outboxes, component.outboxes,
+        self.Outboxes = _boxDescriptions(type(somecomponent).Outboxes, somecomponent.outboxes,
                                          "from the component in the child process")
         super().__init__(**argd)
-        self.wrappedName: str = component.name
+        self.wrappedName: str = somecomponent.name
+        self.tick = time.monotonic()
         self.pid: int | None = None
         self.failure: ProcessDied | None = None
         self._payload: bytes | None = payload
@@ -364,6 +374,36 @@ class ProcessWrapComponent(_PipeEnd):
             self._ended(exitcode)
         finally:
             self._release()
+
+    def run(self, channel: Any = None) -> None:
+        """Without ``channel``: activate and run the scheduler, as for any
+        component (the child process is started as usual).
+
+        With ``channel`` (one end of a ``multiprocessing.Pipe``): be the other
+        process, as 1.14's ``run(channel)`` was -- run the wrapped component
+        here, on a fresh default scheduler, exchanging its messages over
+        ``channel`` with the wrapper holding the other end, until it ends.
+        An exception it raises propagates (after being reported over the
+        channel).
+        """
+        if channel is None:
+            super().run()
+            return
+        if self._payload is None:
+            raise RuntimeError(f"{self.name} has already handed its component to a process")
+        payload, self._payload = self._payload, None
+        _serve(channel, payload)
+
+    def ticking(self) -> bool:
+        """True (and the clock reset) if a second has passed since the last tick.
+
+        1.14's wrapper called this on each turn to pace its debugging output.
+        """
+        now = time.monotonic()
+        if now - self.tick > 1:
+            self.tick = now
+            return True
+        return False
 
     def _start(self) -> None:
         context = processContext()
@@ -519,18 +559,21 @@ class _ChildEnd(_PipeEnd):
         return f"{self.wrapped.name} (in process {os.getpid()})"
 
 
-def _runChild(conn: Any, payload: bytes) -> None:
-    """The child process: run the pickled component until it ends."""
-    ignoreInterrupts()
+def _serve(conn: Any, payload: bytes) -> None:
+    """Run the pickled component here until it ends, bridged over ``conn``.
+
+    A failure is reported over ``conn`` (what the component sent first),
+    then re-raised.
+    """
     sched = scheduler()
-    sched.reraiseExceptions = True      # the component failing ends the process
+    sched.reraiseExceptions = True      # the component failing ends the run
     bridge: _ChildEnd | None = None
     try:
         wrapped = pickle.loads(payload)
         bridge = _ChildEnd(conn, wrapped)
         bridge.activate(Scheduler=sched)
         sched.runThreads()
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, then exit 1
+    except BaseException as exc:
         text = traceback.format_exc()
         channel = bridge.channel if bridge is not None else None
         if bridge is not None:
@@ -540,5 +583,103 @@ def _runChild(conn: Any, payload: bytes) -> None:
         channel.send(("failed", (f"{type(exc).__name__}: {exc}", text)))
         channel.flushBlocking(5.0)
         conn.close()
-        sys.exit(1)
+        raise
     conn.close()
+
+
+def _runChild(conn: Any, payload: bytes) -> None:
+    """The child process: run the pickled component until it ends."""
+    ignoreInterrupts()
+    try:
+        _serve(conn, payload)
+    except BaseException:  # noqa: BLE001 - reported to the parent: exit 1
+        sys.exit(1)
+
+
+class ProcessPipelineComponent(component):
+    """ProcessPipelineComponent(*components, **argd) -> pipeline whose stages each run in a process
+
+    Kamaelia 1.14's component form of ``ProcessPipeline``: each component is
+    wrapped in a :class:`ProcessWrapComponent` (pickled at once) and they are
+    chained ``"outbox"`` -> ``"inbox"``, ``"signal"`` -> ``"control"``. What
+    arrives on this component's ``"inbox"`` and ``"control"`` goes to the
+    first stage; what the last stage sends on ``"outbox"`` and ``"signal"``
+    comes out of this component's. It ends when every stage has ended.
+
+    When a stage's process dies, it sends ``errorInformation(self,
+    ProcessDied(...), text)`` out of ``"signal"``, tells the other stages to
+    shut down (and terminates those still running ``shutdownTimeout``
+    seconds later), then sends ``shutdownMicroprocess(self)`` when all have
+    ended. (:class:`Kamaelia.Chassis.Process.ProcessPipeline` is the same
+    with the whole Pipeline interface.)
+    """
+
+    Inboxes = {"inbox": "to the first stage's inbox",
+               "control": "to the first stage's control"}
+    Outboxes = {"outbox": "from the last stage's outbox",
+                "signal": "from the last stage's signal, or failure reports"}
+
+    #: Seconds the other stages get to end after one died, before being terminated.
+    shutdownTimeout: float = 5.0
+
+    def __init__(self, *components: Any, **argd: Any) -> None:
+        if not components:
+            raise ValueError("ProcessPipelineComponent needs at least one component")
+        super().__init__(**argd)
+        self.components = components
+        self.stages = [child if isinstance(child, ProcessWrapComponent)
+                       else ProcessWrapComponent(child) for child in components]
+        for stage in self.stages:
+            stage._chassis = self
+        self.failure: ProcessDied | None = None
+        self._signalLink: Any = None
+        self._terminator: Any = None
+
+    def main(self) -> Iterator[Any]:
+        stages = self.stages
+        self.link((self, "inbox"), (stages[0], "inbox"), passthrough=1)
+        self.link((self, "control"), (stages[0], "control"), passthrough=1)
+        for upstream, downstream in zip(stages, stages[1:]):
+            self.link((upstream, "outbox"), (downstream, "inbox"))
+            self.link((upstream, "signal"), (downstream, "control"))
+        self.link((stages[-1], "outbox"), (self, "outbox"), passthrough=2)
+        self._signalLink = self.link((stages[-1], "signal"), (self, "signal"), passthrough=2)
+        self.addChildren(*stages)
+        yield newComponent(*stages)
+        while not all(stage._isStopped() for stage in stages):
+            self.pause()
+            yield 1
+        if self.failure is not None:
+            self.send(shutdownMicroprocess(self), "signal")
+
+    def _childFailed(self, child: ProcessWrapComponent) -> None:
+        """Called by a stage whose process died (it has logged how)."""
+        if self.failure is not None:
+            return
+        self.failure = child.failure
+        if self._signalLink is not None:
+            self.unlink(thelinkage=self._signalLink)
+        self.send(errorInformation(self, child.failure, str(child.failure)), "signal")
+        survivors = [stage for stage in self.stages
+                     if stage is not child and not stage._isStopped()]
+        for stage in survivors:
+            stage.inboxes["control"].append(shutdownMicroprocess(self))
+        if survivors:
+            self._terminator = self.scheduler.callLater(self.shutdownTimeout,
+                                                        self._terminateSurvivors)
+        self.unpause()
+
+    def _terminateSurvivors(self) -> None:
+        self._terminator = None
+        for stage in self.stages:
+            if not stage._isStopped():
+                log.warning("%s: %s had not ended %gs after being told to shut down; "
+                            "terminating it", self.name, stage.wrappedName,
+                            self.shutdownTimeout)
+                stage.terminate()
+
+    def _closeDownMicroprocess(self) -> Any:
+        if self._terminator is not None:
+            self._terminator.cancel()
+            self._terminator = None
+        return super()._closeDownMicroprocess()
