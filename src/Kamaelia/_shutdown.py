@@ -28,6 +28,10 @@ logged as unexpected and dropped, so a stray message cannot block shutdown.
 :func:`forwardControl` is the variant for components that pass *every*
 control message on out of ``"signal"`` (``PassThrough``, ``SubscribeTo``).
 
+:class:`ControlState` is the same convention in the shape of 1.14's
+components (``handleControl()``, ``canStop()``, ``mustStop()``,
+``waitSend()``), as a mixin for components that keep 1.14's methods.
+
 :func:`runUntilShutdown` is the whole loop above as a generator, for
 components whose work is "handle what is waiting, pause when idle"::
 
@@ -39,12 +43,14 @@ components whose work is "handle what is waiting, pause when idle"::
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Generator, Sequence
+import reprlib
+from typing import Any, Callable, Generator, Iterator, Sequence
 
+from Axon.AxonExceptions import noSpaceInBox
 from Axon.Ipc import ipc, producerFinished, shutdownMicroprocess
 
 __all__ = ["SHUTDOWN_MESSAGES", "isShutdown", "shutdownRequest", "forwardControl",
-           "runUntilShutdown"]
+           "runUntilShutdown", "ControlState"]
 
 log = logging.getLogger("Kamaelia")
 
@@ -131,3 +137,57 @@ def runUntilShutdown(component: Any, handle: Callable[[], Any],
         if outcome is True or not component.anyReady():
             component.pause(timeout)
         yield 1
+
+
+class ControlState:
+    """Mixin: 1.14's ``handleControl()``, ``canStop()``, ``mustStop()`` and
+    ``waitSend()``, keeping the message to pass on in ``shutdownMsg``."""
+
+    shutdownMsg: ipc | None = None
+
+    def handleControl(self) -> None:
+        """Take what waits on "control", keeping the strongest shutdown message
+        (``shutdownMicroprocess`` over ``producerFinished``) in ``shutdownMsg``;
+        others go to ``otherControl(message)``."""
+        owner: Any = self
+        for message in owner.Inbox("control"):
+            if isinstance(message, shutdownMicroprocess):
+                if not isinstance(self.shutdownMsg, shutdownMicroprocess):
+                    self.shutdownMsg = message
+            elif isinstance(message, producerFinished):
+                if not isinstance(self.shutdownMsg, SHUTDOWN_MESSAGES):
+                    self.shutdownMsg = message
+            else:
+                self.otherControl(message)
+
+    def otherControl(self, message: Any) -> None:
+        """A control message that is no shutdown: logged and ignored."""
+        owner: Any = self
+        logging.getLogger(type(owner).__module__).warning(
+            "%s ignored an unexpected message on 'control': %s", owner.name,
+            reprlib.repr(message))
+
+    def canStop(self) -> bool:
+        """True once told to end (after finishing what waits)."""
+        self.handleControl()
+        return isinstance(self.shutdownMsg, SHUTDOWN_MESSAGES)
+
+    def mustStop(self) -> bool:
+        """True once told to end at once (``shutdownMicroprocess``)."""
+        self.handleControl()
+        return isinstance(self.shutdownMsg, shutdownMicroprocess)
+
+    def waitSend(self, data: Any, boxname: str) -> Iterator[int]:
+        """waitSend(data, boxname) -> generator: send ``data`` out of ``boxname``,
+        pausing while the destination is full; raises ``UserWarning("STOP")`` if
+        told to end at once meanwhile (1.14's method, for ``yield from``)."""
+        owner: Any = self
+        while True:
+            try:
+                owner.send(data, boxname)
+                return
+            except noSpaceInBox:
+                if self.mustStop():
+                    raise UserWarning("STOP") from None
+                owner.pause()
+                yield 1

@@ -70,7 +70,15 @@ Boxes
 Inboxes: ``"inbox"`` (to the current child), ``"next"`` (makes a new child),
 ``"control"`` (shutdown), ``"_control"`` (the child's ``"signal"``).
 Outboxes: ``"outbox"`` (from the current child), ``"signal"`` (shutdown,
-passed on), ``"requestNext"`` (``"NEXT"``).
+passed on), ``"requestNext"`` (``"NEXT"``), ``"_signal"`` (linked to the
+current child's ``"control"``: the shutdown messages for it).
+
+1.14's methods are here and ``main`` calls them, so a subclass may override
+them: ``requestNext()`` (sends ``"NEXT"``), ``checkControl()`` (takes
+``"control"``, returns ``(mustStop, pleaseStop)``), ``shutdownChild(msg)``
+and ``handleChildTerminations()``. ``instantiateNewChild(args)`` makes, wires
+and activates a child when called; ``main`` makes children itself, checking
+the new one before it stops the current one.
 
 Shutdown
 --------
@@ -100,9 +108,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator
 
-from Axon.AxonExceptions import AxonException
+from Axon.AxonExceptions import AxonException, noSpaceInBox
 from Axon.Component import component
-from Axon.Ipc import newComponent, shutdownMicroprocess
+from Axon.Ipc import newComponent, producerFinished, shutdownMicroprocess
+from Kamaelia._shutdown import isShutdown
 from Kamaelia.Chassis._wiring import SwappingChassis, log, requireBoxes
 
 __all__ = ["Carousel"]
@@ -128,7 +137,8 @@ class Carousel(SwappingChassis):
     Outboxes = {"outbox": "from the current child's outbox",
                 "signal": "the shutdown message received on control, when it ends",
                 "requestNext": '"NEXT" when a child finishes by itself (and at start '
-                               'with make1stRequest)'}
+                               'with make1stRequest)',
+                "_signal": "to the current child's control: shutdown messages for it"}
 
     def __init__(self, componentFactory: Callable[[Any], component],
                  make1stRequest: bool = False, **argd: Any) -> None:
@@ -138,27 +148,111 @@ class Carousel(SwappingChassis):
         super().__init__(**argd)
         self.componentFactory = componentFactory
         self.make1stRequest = make1stRequest
+        #: The shutdownMicroprocess / producerFinished received (1.14's names).
+        self.mustStop: shutdownMicroprocess | None = None
+        self.pleaseStop: producerFinished | None = None
         self._requested = False     # "NEXT" already asked for on behalf of this child
+
+    @property
+    def factory(self) -> Callable[[Any], component]:
+        """1.14's name for ``componentFactory``."""
+        return self.componentFactory
+
+    @factory.setter
+    def factory(self, value: Callable[[Any], component]) -> None:
+        self.componentFactory = value
 
     def main(self) -> Iterator[Any]:
         if self.make1stRequest:
-            self.send(NEXT, "requestNext")
+            self.requestNext()
         while True:
             for item in self.Inbox("next"):
                 yield from self._replaceChild(item)
-            if self.child is not None:
-                self._noticeFinishedChild(self.child)
-            self.passControl([self.child] if self.child is not None else [])
-            if self.shutdownMessage is not None:
+            self._noticeFinishedChild()
+            self.handleChildTerminations()
+            mustStop, pleaseStop = self.checkControl()
+            request = self.shutdownMessage or mustStop or pleaseStop
+            if request is not None:
+                self.shutdownChild(request)
                 yield from self.waitForEnd()
                 self.dropWaiting("inbox", "no child took it before the Carousel ended")
                 self.dropWaiting("next", "it arrived as the Carousel was ending")
-                self.signalEnd()
+                self.send(request, "signal")
                 return
             self.pause()
             yield 1
 
-    def _noticeFinishedChild(self, child: component) -> None:
+    # ---------------------------------------------------- 1.14's methods
+    def requestNext(self) -> None:
+        """Send ``"NEXT"`` out of "requestNext" (ask for the next item)."""
+        self.send(NEXT, "requestNext")
+
+    def checkControl(self) -> tuple[shutdownMicroprocess | None, producerFinished | None]:
+        """checkControl() -> (mustStop, pleaseStop)
+
+        Takes everything waiting on "control": the first ``shutdownMicroprocess``
+        becomes ``self.mustStop``, the first ``producerFinished``
+        ``self.pleaseStop`` (and the first of either ``self.shutdownMessage``);
+        anything else is passed to the current child's "control" (logged and
+        dropped if there is none). Returns both, each None if not received.
+        """
+        child = self.child if self.child is not None and not self.child._isStopped() else None
+        for message in self.Inbox("control"):
+            if isShutdown(message):
+                if self.shutdownMessage is None:
+                    self.shutdownMessage = message
+                if isinstance(message, shutdownMicroprocess):
+                    self.mustStop = self.mustStop or message
+                else:
+                    self.pleaseStop = self.pleaseStop or message
+            elif child is not None:
+                self._deliverControl(child, message)
+            else:
+                log.error("%s: no running child to pass %r to (it arrived on "
+                          "'control'); dropped", self.name, message)
+        return self.mustStop, self.pleaseStop
+
+    def handleChildTerminations(self) -> None:
+        """Unplug the current child if it has ended (undoing its links)."""
+        if self.child is not None and self.child._isStopped():
+            self.unplug()
+
+    def shutdownChild(self, shutdownMsg: Any) -> None:
+        """Send ``shutdownMsg`` to the current child's "control" (out of
+        "_signal", as in 1.14); nothing if there is no running child."""
+        child = self.child
+        if child is None or child._isStopped():
+            return          # never leave it waiting in "_signal" for the next child
+        try:
+            self.send(shutdownMsg, "_signal")
+        except noSpaceInBox:
+            log.error("%s: the 'control' inbox of %s is full, so it was not passed %r",
+                      self.name, child.name, shutdownMsg)
+
+    def instantiateNewChild(self, args: Any) -> component | None:
+        """Make a child with ``componentFactory(args)``, wire it in and activate it.
+
+        Returns it, or None (logged) if the factory raised or returned no
+        usable component. It does not stop the current child first: ``main``
+        does that, and checks the new child before stopping the old one, so
+        it does not call this method (a subclass overriding it changes only
+        explicit calls).
+        """
+        new = self._make(args)
+        if new is None or not self._plugIn(new, args):
+            return None
+        new.activate()
+        return new
+
+    # ---------------------------------------------------- the work
+    def plug(self, child: component, where: str) -> None:
+        super().plug(child, where)
+        self.wire([((self, "_signal"), (child, "control"), 0, where)])
+
+    def _noticeFinishedChild(self) -> None:
+        child = self.child
+        if child is None:
+            return
         finished = self.takeChildSignals() or child._isStopped()
         if finished:
             # Unplug before asking for more: whatever arrives with the next
@@ -166,9 +260,7 @@ class Carousel(SwappingChassis):
             self.unplugInbox()
         if finished and not self._requested:
             self._requested = True
-            self.send(NEXT, "requestNext")
-        if child._isStopped():
-            self.unplug()
+            self.requestNext()
 
     def _replaceChild(self, item: Any) -> Iterator[Any]:
         new = self._make(item)
@@ -176,16 +268,20 @@ class Carousel(SwappingChassis):
             return
         if self.child is not None:
             self.unplugInbox()
-            self._deliverControl(self.child, shutdownMicroprocess(self))
+            self.shutdownChild(shutdownMicroprocess(self))
             yield from self.waitForEnd(passControl=False)
+        if self._plugIn(new, item):
+            yield newComponent(new)
+
+    def _plugIn(self, new: component, item: Any) -> bool:
         try:
             self.plug(new, f"Carousel plugging in componentFactory({item!r})")
         except (AxonException, ValueError):
             log.exception("%s: could not wire the component made for %r; item skipped",
                           self.name, item)
-            return
+            return False
         self._requested = False
-        yield newComponent(new)
+        return True
 
     def _make(self, item: Any) -> component | None:
         """componentFactory(item), or None (logged) if that is no usable child."""
@@ -210,3 +306,6 @@ class Carousel(SwappingChassis):
                       self.name, item, new, problem)
             return None
         return new
+
+
+__kamaelia_components__ = (Carousel,)

@@ -22,8 +22,9 @@ which::
         },
     ).run()                                     # prints HELLO and WORLD
 
-``"self"`` names the Graphline's own boxes, so a Graphline can be used as
-one component, here in a Pipeline::
+``"self"`` (or ``""``, the spelling most Kamaelia 1.14 code uses) names the
+Graphline's own boxes, so a Graphline can be used as one component, here in
+a Pipeline::
 
     from Kamaelia.Chassis.Pipeline import Pipeline
     from Kamaelia.Util.Console import ConsoleReader
@@ -48,8 +49,8 @@ How does it work?
 -----------------
 ``Graphline(linkages={...}, **components)``: each keyword argument names a
 child. Each linkage maps ``(name, box)`` to ``(name, box)``: messages sent out
-of the first box arrive in the second. ``"self"`` names the Graphline's own
-boxes: ``("self", inbox)`` as a source passes the Graphline's inbox straight
+of the first box arrive in the second. ``"self"`` or ``""`` names the
+Graphline's own boxes: ``("self", inbox)`` as a source passes the Graphline's inbox straight
 through to a child's inbox, and ``("self", outbox)`` as a destination passes a
 child's outbox straight through to the Graphline's outbox (each a single
 step). Several outboxes may lead to one inbox (or to one of the Graphline's
@@ -63,9 +64,13 @@ child and its boxes), a value that is not a component, a component given
 twice or a linkage end that is no ``(name, box)`` pair raise an error naming
 the linkage, and no link is left behind. Boxes of ``"self"`` named in the
 linkages that the class does not declare are made for this Graphline, as in
-Kamaelia 1.14: an inbox when ``("self", box)`` is a source, an outbox when it
-is a destination; naming one that the Graphline already has as the other
-kind (an outbox as a source, say) is an error, most likely swapped ends.
+Kamaelia 1.14 (by ``addExternalPostboxes()``, which a subclass may extend):
+an inbox when ``("self", box)`` is a source, an outbox when it is a
+destination, described as the child's box at the other end is; naming one
+that the Graphline already has as the other kind (an outbox as a source,
+say) is an error, most likely swapped ends. A name that is neither a child
+nor ``"self"``/``""`` is an error too (1.14 took any unknown name to mean
+the Graphline, hiding misspelt child names).
 Subclasses may also declare extra boxes in ``Inboxes`` / ``Outboxes``.
 
 When activated, it activates its children and sleeps; it is woken when a
@@ -110,12 +115,14 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from Axon.Component import component
+from Axon.Component import component  # (1.14 offered it from this module too)
 from Kamaelia.Chassis._wiring import Wire, WiredChassis, boxDict, checkComponents
 
 __all__ = ["Graphline"]
 
 SELF = "self"
+#: The names that mean the Graphline itself: "self", and 1.14's "".
+SELF_NAMES = frozenset({SELF, ""})
 
 
 class Graphline(WiredChassis):
@@ -133,7 +140,9 @@ class Graphline(WiredChassis):
                           "messages for every child with nothing linked to its control"}
     Outboxes = {"outbox": "from the child(ren) the linkages say",
                 "signal": "from the child the linkages say; else the shutdown "
-                          "message received (or producerFinished) once all children end"}
+                          "message received (or producerFinished) once all children end",
+                "_cs": "not used: 1.14 sent control messages to children through it "
+                       "(this Graphline delivers them directly); free for subclasses"}
 
     def __init__(self, linkages: Mapping[tuple[str, str], tuple[str, str]] | None = None,
                  **components: Any) -> None:
@@ -147,27 +156,62 @@ class Graphline(WiredChassis):
         for source, sink in linkages.items():
             for end in (source, sink):
                 self._checkEnd(end, source, sink, components)
-        self.Inboxes, self.Outboxes = self._ownBoxes(linkages)
-        super().__init__()
         self.layout = dict(linkages)
         #: The children by name (as in 1.14).
         self.components: dict[str, component] = dict(components)
+        self.addExternalPostboxes()
+        super().__init__()
         wires: list[Wire] = []
         for (sourceName, sourceBox), (sinkName, sinkBox) in linkages.items():
-            if sourceName == SELF and sinkName == SELF:
+            fromSelf, toSelf = sourceName in SELF_NAMES, sinkName in SELF_NAMES
+            if fromSelf and toSelf:
                 self.routes[sourceBox] = sinkBox
                 continue
-            passthrough = 1 if sourceName == SELF else 2 if sinkName == SELF else 0
+            passthrough = 1 if fromSelf else 2 if toSelf else 0
             wires.append(((self._named(sourceName), sourceBox),
                           (self._named(sinkName), sinkBox), passthrough,
                           _describe((sourceName, sourceBox), (sinkName, sinkBox))))
         self.wire(wires)
 
+    def addExternalPostboxes(self) -> None:
+        """Give this Graphline (before its boxes are made) the boxes of "self"
+        that ``self.layout`` names and its class does not declare.
+
+        An inbox when ``("self", box)`` is a source, an outbox when it is a
+        destination; the description is copied from the child's box at the
+        other end, as in 1.14. Sets ``self.Inboxes`` / ``self.Outboxes`` (copies:
+        the class's stay as they are). Raises ValueError when a box the
+        Graphline has is named as the other kind (most likely swapped ends).
+        """
+        inboxes, outboxes = boxDict(self.Inboxes), boxDict(self.Outboxes)
+        for source, sink in self.layout.items():
+            for (name, box), (otherName, otherBox), wanted, other, kind in (
+                    (source, sink, inboxes, outboxes, "inbox"),
+                    (sink, source, outboxes, inboxes, "outbox")):
+                if name not in SELF_NAMES or box in wanted:
+                    continue
+                if box in other:
+                    raise ValueError(
+                        f"{_describe(source, sink)}: {box!r} is one of the Graphline's "
+                        f"{'outboxes' if kind == 'inbox' else 'inboxes'}, but this end "
+                        f"needs an {kind} (are the two ends swapped?)")
+                wanted[box] = self._description(otherName, otherBox, kind) or \
+                    f"named in the linkages ({kind} made for this Graphline)"
+        self.Inboxes, self.Outboxes = inboxes, outboxes
+
+    def _description(self, name: str, box: str, kind: str) -> str:
+        """The description of the child's box at the other end of a linkage, or ""."""
+        child = self.components.get(name)
+        declared = getattr(child, "Inboxes" if kind == "inbox" else "Outboxes", None)
+        if isinstance(declared, Mapping) and isinstance(declared.get(box), str):
+            return declared[box]
+        return ""
+
     def childrenToStart(self) -> list[component]:
         return list(self.components.values())
 
     def _named(self, name: str) -> component:
-        return self if name == SELF else self.components[name]
+        return self if name in SELF_NAMES else self.components[name]
 
     @staticmethod
     def _checkEnd(end: Any, source: Any, sink: Any, components: Mapping[str, Any]) -> None:
@@ -176,28 +220,14 @@ class Graphline(WiredChassis):
             raise TypeError(f"{_describe(source, sink)}: each end must be a "
                             f"(name, boxname) pair of strings, not {end!r}")
         name = end[0]
-        if name != SELF and name not in components:
+        if name not in SELF_NAMES and name not in components:
             known = ", ".join(map(repr, components)) or "none"
             raise ValueError(f"{_describe(source, sink)}: no component named {name!r} "
-                             f"(its components: {known}; 'self' is the Graphline)")
-
-    @classmethod
-    def _ownBoxes(cls, linkages: Mapping[Any, Any]) -> tuple[dict[str, str], dict[str, str]]:
-        """The class's boxes plus those of "self" that the linkages name."""
-        inboxes, outboxes = boxDict(cls.Inboxes), boxDict(cls.Outboxes)
-        for source, sink in linkages.items():
-            for (name, box), wanted, other, kind in ((source, inboxes, outboxes, "inbox"),
-                                                     (sink, outboxes, inboxes, "outbox")):
-                if name != SELF or box in wanted:
-                    continue
-                if box in other:
-                    raise ValueError(
-                        f"{_describe(source, sink)}: {box!r} is one of the Graphline's "
-                        f"{'outboxes' if kind == 'inbox' else 'inboxes'}, but this end "
-                        f"needs an {kind} (are the two ends swapped?)")
-                wanted[box] = f"named in the linkages ({kind} made for this Graphline)"
-        return inboxes, outboxes
+                             f"(its components: {known}; 'self' or '' is the Graphline)")
 
 
 def _describe(source: Any, sink: Any) -> str:
     return f"Graphline linkage {source!r} -> {sink!r}"
+
+
+__kamaelia_components__ = (Graphline,)

@@ -39,7 +39,8 @@ Boxes
 -----
 Inboxes: ``"inbox"`` (copied to every child), ``"control"`` (passed to every
 child), ``"_control"`` (the children's ``"signal"``). Outboxes: ``"outbox"``
-(every child's output), ``"signal"``, and ``"_child<N>_inbox"`` per child.
+(every child's output), ``"signal"``, and ``"_child<N>_inbox"`` per child;
+``"_co"`` and ``"_cs"`` exist, unused, as in 1.14's class.
 
 Shutdown
 --------
@@ -83,7 +84,14 @@ class PAR(Chassis):
                "_control": "the components' signal outboxes"}
     Outboxes = {"outbox": "from every component's outbox, merged",
                 "signal": "once all have ended: the shutdown message received, "
-                          "else producerFinished"}
+                          "else producerFinished",
+                "_co": "not used (1.14 reserved it for policies it never implemented)",
+                "_cs": "not used: 1.14 sent control messages to children through it "
+                       "(this PAR delivers them directly); free for subclasses"}
+
+    #: 1.14's placeholder for an input policy: declared, never implemented
+    #: (1.14 stopped forwarding anything when one was set). Only None works.
+    policy = None
 
     def __init__(self, *components: Any, **argd: Any) -> None:
         checked = checkArguments("PAR", components)
@@ -92,6 +100,10 @@ class PAR(Chassis):
         for n, feed in enumerate(feeds):
             self.Outboxes[feed] = f"copies of inbox messages for argument {n}"
         super().__init__(**argd)
+        if self.policy is not None:
+            log.warning("%s: policy=%r ignored: PAR has only its default policy (as in "
+                        "Kamaelia 1.14, where policies were never implemented)",
+                        self.name, self.policy)
         self.components: list[component] = checked
         self._feeds: dict[component, str] = dict(zip(checked, feeds))
         wires: list[Wire] = []
@@ -127,3 +139,6 @@ class PAR(Chassis):
                 except noSpaceInBox:
                     log.error("%s: the inbox of %s is full, so it was not given %r",
                               self.name, child.name, message)
+
+
+__kamaelia_components__ = (PAR,)

@@ -45,6 +45,17 @@ so a Pipeline can always be shut down. Data arriving on its ``"inbox"``
 after the first child has ended has nowhere to go: each message is logged
 as an error (logger ``Kamaelia.Chassis``) and dropped.
 
+``Pipeline(*components, circular=True)`` (a class attribute, as in 1.14,
+so a subclass may set it) closes the chain into a ring: the last child's
+``"outbox"`` and ``"signal"`` go to the first child's ``"inbox"`` and
+``"control"`` instead of to the Pipeline's own ``"outbox"`` and
+``"signal"`` -- feedback, e.g. a model and something that changes it. The
+Pipeline's ``"inbox"`` and ``"control"`` still lead to the first child.
+Nothing leaves through its ``"outbox"``; since no child's ``"signal"`` leads
+to its own, a circular Pipeline sends ``producerFinished`` (or the shutdown
+message it received) out of ``"signal"`` when all its children have ended,
+as a Graphline does (1.14's sent nothing).
+
 What it does not do: it does not track components that its children create,
 and it does not re-link the chain around a child that ended in the middle.
 """
@@ -53,6 +64,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from Axon.Component import component  # noqa: F401  (1.14 offered it from this module)
 from Kamaelia.Chassis._wiring import Wire, WiredChassis, checkArguments
 
 __all__ = ["Pipeline", "pipeline"]
@@ -64,7 +76,11 @@ class Pipeline(WiredChassis):
     Arguments:
 
     - components -- the components to chain together, in order (at least one)
+    - circular   -- if true, link the last component back to the first
+      (default False)
     """
+
+    circular = False
 
     Inboxes = {"inbox": "passed to the first component's inbox",
                "control": "passed to the first component's control (to the new first "
@@ -86,13 +102,22 @@ class Pipeline(WiredChassis):
             ((self, "inbox"), (first, "inbox"), 1, "Pipeline linking its inbox to argument 0"),
             ((self, "control"), (first, "control"), 1,
              "Pipeline linking its control to argument 0"),
-            ((last, "outbox"), (self, "outbox"), 2,
-             f"Pipeline linking argument {len(components) - 1} to its outbox"),
-            ((last, "signal"), (self, "signal"), 2,
-             f"Pipeline linking argument {len(components) - 1} to its signal"),
         ]
+        n = len(components) - 1
+        if self.circular:
+            where = f"Pipeline(circular=True) linking argument {n} to argument 0"
+            wires += [((last, "outbox"), (first, "inbox"), 0, where),
+                      ((last, "signal"), (first, "control"), 0, where)]
+        else:
+            wires += [((last, "outbox"), (self, "outbox"), 2,
+                       f"Pipeline linking argument {n} to its outbox"),
+                      ((last, "signal"), (self, "signal"), 2,
+                       f"Pipeline linking argument {n} to its signal")]
         self.wire(wires)
 
 
-#: Lower-case alias used by some 1.14-era code.
+#: Lower-case alias used by some 1.14-era code (1.14 warned that it is
+#: deprecated; this one is quiet).
 pipeline = Pipeline
+
+__kamaelia_components__ = (Pipeline,)

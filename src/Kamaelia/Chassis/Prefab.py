@@ -95,3 +95,5 @@ def JoinChooserToCarousel(chooser: Any, carousel: Any) -> Graphline:
             ("CAROUSEL", "signal"): ("self", "signal"),
         },
     )
+
+__kamaelia_prefabs__ = (JoinChooserToCarousel,)

@@ -33,6 +33,10 @@ built, so a component lacking one is reported then.
 After the last component has ended, the Seq sends ``producerFinished(self)``
 out of ``"signal"`` and ends.
 
+As in Kamaelia 1.14, a string among the components is printed (to standard
+output, with ``print``) when its turn comes, e.g. ``Seq("BEGIN",
+OneShot("Hello\\n"), "END")``.
+
 Boxes
 -----
 Inboxes: ``"inbox"`` (to the current child), ``"control"`` (shutdown and
@@ -68,7 +72,8 @@ from typing import Any, Iterator
 from Axon.Component import component
 from Axon.Ipc import newComponent
 from Kamaelia._shutdown import isShutdown
-from Kamaelia.Chassis._wiring import SwappingChassis, checkArguments, requireBoxes
+from Kamaelia.Chassis._wiring import (SwappingChassis, checkArguments, checkComponents,
+                                      requireBoxes)
 
 __all__ = ["Seq"]
 
@@ -78,7 +83,8 @@ class Seq(SwappingChassis):
 
     Arguments:
 
-    - components -- the components to run, one after another (at least one)
+    - components -- the components to run, one after another (at least one);
+      a string among them is printed when its turn comes
     """
 
     Inboxes = {"inbox": "passed to the current component's inbox",
@@ -90,16 +96,26 @@ class Seq(SwappingChassis):
                           "message received)"}
 
     def __init__(self, *components: Any, **argd: Any) -> None:
-        checked = checkArguments("Seq", components)
-        for n, child in enumerate(checked):
-            requireBoxes(child, f"Seq argument {n}", self.CHILD_INBOXES, self.CHILD_OUTBOXES)
+        if not components:
+            checkArguments("Seq", components)           # raises: none given
+        checkComponents("Seq", [(f"argument {n}", c) for n, c in enumerate(components)
+                                if not isinstance(c, str)])
+        for n, child in enumerate(components):
+            if not isinstance(child, str):
+                requireBoxes(child, f"Seq argument {n}", self.CHILD_INBOXES,
+                             self.CHILD_OUTBOXES)
         super().__init__(**argd)
-        self.components: list[component] = checked
+        #: The components (and strings to print), in order; 1.14 called it ``sequence``.
+        self.sequence: tuple[component | str, ...] = tuple(components)
+        self.components: list[component] = [c for c in components if not isinstance(c, str)]
 
     def main(self) -> Iterator[Any]:
-        for n, child in enumerate(self.components):
+        for n, child in enumerate(self.sequence):
             if self._shutdownWaiting():
                 break
+            if isinstance(child, str):
+                print(child)
+                continue
             self.plug(child, f"Seq plugging in argument {n}")
             yield newComponent(child)
             yield from self.waitForEnd()
@@ -115,3 +131,6 @@ class Seq(SwappingChassis):
             return False
         self.passControl([])
         return True
+
+
+__kamaelia_components__ = (Seq,)

@@ -40,12 +40,17 @@ Backplane's own ``"inbox"`` are published too.
 
 ``PublishTo(name)`` looks the backplane up when it first runs and sends
 everything arriving on its ``"inbox"`` to the backplane.
+``PublishTo(name, forwarder=True)`` (a class attribute, as in 1.14) also
+sends each message on out of its own ``"outbox"``, so it can sit in the
+middle of a Pipeline, publishing what passes through.
 
 ``SubscribeTo(name)`` looks the backplane up when it first runs and asks to
 be a destination; from then on every published message comes out of its
 ``"outbox"``. The subscription links the hub's outbox straight to
 SubscribeTo's ``"outbox"`` (``addsink(..., passthrough=2)``), so a message
-reaches each subscriber's consumer in a single step.
+reaches each subscriber's consumer in a single step. What arrives on a
+SubscribeTo's own ``"inbox"`` is passed on out of its ``"outbox"`` too, as
+in 1.14, mixed in with what is published.
 
 When does a subscription start? A SubscribeTo subscribes when it first
 runs, and gets everything published from then on: the hub handles
@@ -71,9 +76,9 @@ Shutdown
   and the Backplane ends (a new one of the same name can then be made). If
   it is stopped abruptly instead (``stop()``), the services are deregistered
   and the hub is stopped too.
-* **PublishTo**: a shutdown message on ``"control"``: it sends on what is
-  waiting, stops publishing, passes the message out of ``"signal"`` and
-  ends. The backplane carries on.
+* **PublishTo**: every message on ``"control"`` is passed on out of
+  ``"signal"`` (as in 1.14); on a shutdown message it also sends on what is
+  waiting, stops publishing and ends. The backplane carries on.
 * **SubscribeTo**: a shutdown message on ``"control"``: it unsubscribes,
   passes the message out of ``"signal"`` and ends. The backplane's own
   shutdown arrives the same way, so subscribers end with their backplane.
@@ -81,9 +86,9 @@ Shutdown
   and are passed on out of their ``"signal"``.
 
 Boxes are listed on each class. Messages a component cannot use are logged
-(logger ``Kamaelia.Util.Backplane``): anything sent to a SubscribeTo's
-``"inbox"``, and anything published through a PublishTo after its backplane
-has ended.
+(logger ``Kamaelia.Util.Backplane``): anything published through a
+PublishTo after its backplane has ended (a forwarder still passes it on
+out of its ``"outbox"``).
 
 What it does not do: a backplane keeps no history (a late subscriber sees
 only what is published after it joins), does not copy messages (every
@@ -103,7 +108,8 @@ from Axon.AxonExceptions import ServiceAlreadyExists
 from Axon.Component import component
 from Axon.CoordinatingAssistantTracker import coordinatingassistanttracker
 from Axon.Ipc import ipc, newComponent, shutdownMicroprocess
-from Kamaelia._shutdown import forwardControl, runUntilShutdown, shutdownRequest
+from Kamaelia._shutdown import forwardControl, runUntilShutdown
+from Kamaelia.Util._children import childrenDone
 from Kamaelia.Util.Splitter import PlugSplitter, addsink, removesink
 
 __all__ = ["Backplane", "PublishTo", "SubscribeTo", "BackplaneNotFound",
@@ -177,9 +183,13 @@ class Backplane(component):
     def main(self) -> Iterator[Any]:
         self.addChildren(self.splitter)
         yield newComponent(self.splitter)
-        while not self.splitter._isStopped():
+        while not self.childrenDone():
             self.pause()
             yield 1
+
+    def childrenDone(self) -> bool:
+        """Forget children (the hub) that have ended; True when none are left."""
+        return childrenDone(self)
 
     def _closeDownMicroprocess(self) -> Any:
         super()._closeDownMicroprocess()
@@ -228,37 +238,47 @@ class _BackplaneUser(component):
         """Deal with what waits in "inbox"."""
 
     def controlRequest(self) -> ipc | None:
-        return shutdownRequest(self)
+        """Pass control messages on out of "signal"; the shutdown one is returned."""
+        return forwardControl(self)
 
 
 class PublishTo(_BackplaneUser):
-    """PublishTo(destination) -> publishes everything it receives to a Backplane
+    """PublishTo(destination, forwarder=False) -> publishes everything it receives to a Backplane
 
     - destination -- the name of the Backplane
+    - forwarder   -- if true, also send each message on out of "outbox"
     """
 
     Inboxes = {"inbox": "messages to publish",
-               "control": "producerFinished or shutdownMicroprocess to stop publishing"}
-    Outboxes = {"outbox": "not used",
-                "signal": "the shutdown message, passed on",
-                "toBackplane": "published messages, on their way to the backplane"}
+               "control": "passed on out of signal; producerFinished or "
+                          "shutdownMicroprocess to stop publishing"}
+    Outboxes = {"outbox": "not used, unless a forwarder: then a copy of every message",
+                "signal": "control messages, passed on",
+                "_outbox": "published messages, on their way to the backplane"}
 
     servicePrefix = PUBLISH_PREFIX
-    hubOutbox = "toBackplane"
+    hubOutbox = "_outbox"
+    forwarder = False
 
     def __init__(self, destination: str, **argd: Any) -> None:
         super().__init__(destination, **argd)
         self.destination = destination
 
     def handleWaiting(self) -> None:
+        forwarding = self.forwarder
         if not self._hub._isStopped():
             for message in self.Inbox("inbox"):
-                self.send(message, "toBackplane")
+                if forwarding:
+                    self.send(message, "outbox")
+                self.send(message, "_outbox")
             return
         lost = list(self.Inbox("inbox"))
         if lost:
             log.error("%s: Backplane %r has ended; %d message(s) published to it were "
                       "not delivered: %r", self.name, self.destination, len(lost), lost)
+            if forwarding:
+                for message in lost:
+                    self.send(message, "outbox")
 
 
 class SubscribeTo(_BackplaneUser):
@@ -267,10 +287,11 @@ class SubscribeTo(_BackplaneUser):
     - source -- the name of the Backplane
     """
 
-    Inboxes = {"inbox": "not used (anything arriving is logged and dropped)",
+    Inboxes = {"inbox": "passed on out of outbox (as in 1.14)",
                "control": "producerFinished or shutdownMicroprocess to unsubscribe; "
                           "the backplane's own control messages arrive here too"}
-    Outboxes = {"outbox": "everything published to the backplane",
+    Outboxes = {"outbox": "everything published to the backplane, and what arrives "
+                          "on inbox",
                 "signal": "control messages, passed on",
                 "splitter_config": "subscription requests to the backplane"}
 
@@ -290,13 +311,17 @@ class SubscribeTo(_BackplaneUser):
 
     def handleWaiting(self) -> None:
         for message in self.Inbox("inbox"):
-            log.warning("%s does not use its 'inbox' (subscribers only receive); "
-                        "dropped %r", self.name, message)
+            self.send(message, "outbox")
 
-    def controlRequest(self) -> ipc | None:
-        return forwardControl(self)
+    def childrenDone(self) -> bool:
+        """Forget children that have ended; True when none are left (1.14's
+        method: 1.14's SubscribeTo had a Plug child; this one has none)."""
+        return childrenDone(self)
 
 
-#: The names used before Kamaelia 0.4, kept by 1.14.
+#: The names used before Kamaelia 0.4, kept by 1.14 (which warned that they
+#: are deprecated; these are quiet).
 publishTo = PublishTo
 subscribeTo = SubscribeTo
+
+__kamaelia_components__ = (Backplane, PublishTo, SubscribeTo)

@@ -47,6 +47,10 @@ Shutdown: on ``producerFinished`` or ``shutdownMicroprocess`` arriving on
 ``"signal"`` and ends. Other messages on ``"control"`` are logged and
 ignored. It never ends by itself.
 
+``tests(count=3)`` is 1.14's demo: it runs a Chargen into a
+``ConsoleEchoer`` (1.14's ran for ever; this one prints ``count`` lines and
+stops).
+
 What it does not do: it does not rate limit itself (put a
 ``MessageRateLimit`` after it for that) or vary its message.
 """
@@ -57,9 +61,11 @@ from typing import Any, Iterator
 
 from Axon.AxonExceptions import noSpaceInBox
 from Axon.Component import component
+from Axon.Ipc import producerFinished, shutdownMicroprocess
+from Kamaelia.Util._arguments import positiveInt
 from Kamaelia.Util._stream import discardUnused, passOnShutdown
 
-__all__ = ["Chargen"]
+__all__ = ["Chargen", "tests"]
 
 
 class Chargen(component):
@@ -78,3 +84,44 @@ class Chargen(component):
             except noSpaceInBox:
                 self.pause()        # woken when the consumer takes a message
             yield 1
+
+
+class _TakeSome(component):
+    """Passes ``count`` messages on, one line each, then stops its source."""
+
+    Inboxes = {"inbox": "messages", "control": "not used"}
+    Outboxes = {"outbox": "the first count messages, one line each",
+                "signal": "producerFinished to the echoer",
+                "stop": "shutdownMicroprocess to the source"}
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+        self.setInboxSize("inbox", 1)       # the Chargen goes at our pace
+
+    def main(self) -> Iterator[Any]:
+        for _ in range(self.count):
+            while not self.dataReady("inbox"):
+                self.pause()
+                yield 1
+            self.send(f"{self.recv('inbox')}\n", "outbox")
+        self.send(shutdownMicroprocess(self), "stop")
+        self.send(producerFinished(self), "signal")
+
+
+def tests(count: int = 3) -> None:
+    """1.14's demo: print ``count`` messages from a Chargen, then stop."""
+    from Kamaelia.Chassis.Graphline import Graphline
+    from Kamaelia.Util.Console import ConsoleEchoer
+    Graphline(
+        CHARGEN=Chargen(),
+        TAKE=_TakeSome(positiveInt("tests", "count", count)),
+        ECHO=ConsoleEchoer(),
+        linkages={("CHARGEN", "outbox"): ("TAKE", "inbox"),
+                  ("TAKE", "stop"): ("CHARGEN", "control"),
+                  ("TAKE", "outbox"): ("ECHO", "inbox"),
+                  ("TAKE", "signal"): ("ECHO", "control")},
+    ).run()
+
+
+__kamaelia_components__ = (Chargen,)

@@ -31,23 +31,31 @@ and sends the item there:
 * ``"FIRST"`` / ``"LAST"``: jump to the first / last item.
 * ``"SAME"``: send the current item again.
 
-With no items it sends nothing. Any other command is logged as an error
-(logger ``Kamaelia.Util.Chooser``, naming the command) and skipped.
+With no items it sends nothing. Any other command is taken as ``"SAME"``,
+as in Kamaelia 1.14 (the current item is sent again), and logged as a
+warning (logger ``Kamaelia.Util.Chooser``, naming the command). The moves
+are 1.14's methods ``gotoNext()``, ``gotoPrev()``, ``gotoFirst()``,
+``gotoLast()`` (each True if the item should be sent) and
+``getCurrentChoice()``; ``main`` uses them, so a subclass may override them.
 
-``ForwardIteratingChooser(iterable=[])`` walks an iterable (read lazily, so
-it may be endless or expensive) forwards only: it sends the first item when
-it starts, the next one on each ``"NEXT"``, the current one again on
-``"SAME"``. When the iterable runs out (at start, or on a ``"NEXT"``) it
-sends ``producerFinished`` out of ``"signal"`` and ends; commands still
-waiting then are logged and ignored. Other commands are logged as errors
-and skipped.
+``ForwardIteratingChooser(items=[])`` walks an iterable (read lazily, one
+item at a time, so it may be endless or expensive) forwards only. As in
+1.14, the first item is read when it is made (``gotoNext()``; the current
+item is ``getCurrentChoice()``, and ``items`` is the iterator). It sends
+that item when it starts, the next one on each ``"NEXT"``, the current one
+again on ``"SAME"``. When the iterable runs out (at start, or on a
+``"NEXT"``) it sends ``producerFinished`` out of ``"signal"`` and ends;
+commands still waiting then are logged and ignored. Other commands are
+logged as errors and skipped.
 
 Shutdown: on ``producerFinished`` or ``shutdownMicroprocess`` on
 ``"control"`` both first obey the commands already waiting, then pass the
 message on out of ``"signal"`` and end. Other messages on ``"control"`` are
-logged and ignored. (1.14's Chooser ended on ``shutdownMicroprocess``
-only; ending on ``producerFinished`` too lets a finite list of commands end
-a Pipeline.)
+logged and ignored. Both check ``"control"`` through 1.14's ``shutdown()``
+method (True when told to end). (1.14's choosers ended on
+``shutdownMicroprocess`` only; ending on ``producerFinished`` too lets a
+finite list of commands end a Pipeline. An empty ForwardIteratingChooser
+finishes at once; 1.14's waited for a ``"NEXT"``.)
 
 What they do not do: they do not copy items, and a Chooser does not notice
 changes to the list it was given after it was made.
@@ -60,8 +68,7 @@ from typing import Any, Iterable, Iterator
 
 from Axon.Component import component
 from Axon.Ipc import ipc, producerFinished
-from Kamaelia._shutdown import runUntilShutdown
-from Kamaelia.Util._stream import StreamTransformer
+from Kamaelia.Util._stream import passOnShutdown, shortRepr
 
 __all__ = ["Chooser", "ForwardIteratingChooser"]
 
@@ -75,7 +82,7 @@ def _iterable(owner: str, name: str, value: Any) -> Iterable[Any]:
     return value
 
 
-class Chooser(StreamTransformer):
+class Chooser(component):
     """Chooser(items=[], loop=False) -> sends the item chosen by NEXT, PREV, FIRST,
     LAST or SAME
 
@@ -97,16 +104,30 @@ class Chooser(StreamTransformer):
     def main(self) -> Iterator[Any]:
         if self.items:
             self.send(self.getCurrentChoice(), "outbox")
-        yield from super().main()
+        while True:
+            for command in self.Inbox("inbox"):
+                self.obey(command)
+            if self.shutdown():
+                return
+            if not self.anyReady():
+                self.pause()
+            yield 1
 
-    def feed(self, command: Any) -> Iterable[Any]:
+    def shutdown(self) -> bool:
+        """True if a shutdown message waited on "control" (passed on out of
+        "signal"); other control messages are logged and dropped."""
+        return passOnShutdown(self)
+
+    def obey(self, command: Any) -> None:
+        """Move as ``command`` says and send the item there (if it should be sent)."""
         move = self._MOVES.get(command) if isinstance(command, str) else None
         if move is None:
-            raise ValueError(f"{self.name} understands NEXT, PREV, FIRST, LAST and "
-                             f"SAME, not {command!r}")
-        if self.items and move(self):
-            return (self.getCurrentChoice(),)
-        return ()
+            log.warning("%s understands NEXT, PREV, FIRST, LAST and SAME, not %s; "
+                        "taken as SAME (as in Kamaelia 1.14)", self.name, shortRepr(command))
+            move = Chooser.gotoSame
+        # Look the method up on self, so that a subclass's override is used.
+        if self.items and getattr(self, move.__name__)():
+            self.send(self.getCurrentChoice(), "outbox")
 
     def getCurrentChoice(self) -> Any:
         """The item at the current position (IndexError if there are no items)."""
@@ -151,10 +172,10 @@ class Chooser(StreamTransformer):
 
 
 class ForwardIteratingChooser(component):
-    """ForwardIteratingChooser(iterable=[]) -> sends the next item on each NEXT;
+    """ForwardIteratingChooser(items=[]) -> sends the next item on each NEXT;
     producerFinished when there are no more
 
-    - iterable -- the items (any iterable; read one item at a time)
+    - items -- the items (any iterable; read one item at a time)
     """
 
     Inboxes = {"inbox": 'commands: "NEXT" or "SAME"',
@@ -163,40 +184,63 @@ class ForwardIteratingChooser(component):
                 "signal": "producerFinished when the items run out, else the shutdown "
                           "message, passed on"}
 
-    def __init__(self, iterable: Iterable[Any] = (), **argd: Any) -> None:
+    def __init__(self, items: Iterable[Any] = (), **argd: Any) -> None:
         super().__init__(**argd)
-        self.iterable = _iterable("ForwardIteratingChooser", "iterable", iterable)
-        self._items: Iterator[Any] | None = None
-        self._current: Any = None
+        #: An iterator over the items (1.14's attribute).
+        self.items: Iterator[Any] = iter(_iterable("ForwardIteratingChooser", "items", items))
+        self._started = self.gotoNext()     # as in 1.14: the first item is read now
 
     def main(self) -> Iterator[Any]:
-        self._items = iter(self.iterable)
-        outcome = self._step()
-        if outcome is None:
-            outcome = yield from runUntilShutdown(self, self._obeyCommands)
+        outcome: ipc | None = None
+        if self._started:
+            self.send(self.getCurrentChoice(), "outbox")
+            while outcome is None:
+                outcome = self._obeyCommands()
+                if outcome is None:
+                    if self.shutdown():
+                        return
+                    if not self.anyReady():
+                        self.pause()
+                    yield 1
+        else:
+            outcome = producerFinished(self)
         left = list(self.Inbox("inbox"))
         if left:
             log.warning("%s has no more items; ignored %d command(s) still waiting: %r",
                         self.name, len(left), left)
         self.send(outcome, "signal")
 
-    def _step(self) -> ipc | None:
-        assert self._items is not None
-        for item in self._items:
-            self._current = item
-            self.send(item, "outbox")
-            return None
-        return producerFinished(self)
+    def shutdown(self) -> bool:
+        """True if a shutdown message waited on "control" (passed on out of
+        "signal"); other control messages are logged and dropped."""
+        return passOnShutdown(self)
+
+    def getCurrentChoice(self) -> Any:
+        """The current item (IndexError if there is none yet)."""
+        try:
+            return self.currentitem
+        except AttributeError:
+            raise IndexError(f"{self.name} has no current item") from None
+
+    def gotoNext(self) -> bool:
+        """Read the next item into ``currentitem``; False if there are no more."""
+        for item in self.items:
+            self.currentitem = item
+            return True
+        return False
 
     def _obeyCommands(self) -> ipc | None:
         for command in self.Inbox("inbox"):
             if command == "NEXT":
-                finished = self._step()
-                if finished is not None:
-                    return finished
+                if not self.gotoNext():
+                    return producerFinished(self)
+                self.send(self.getCurrentChoice(), "outbox")
             elif command == "SAME":
-                self.send(self._current, "outbox")
+                self.send(self.getCurrentChoice(), "outbox")
             else:
                 log.error("%s understands NEXT and SAME, not %r; ignored", self.name,
                           command)
         return None
+
+
+__kamaelia_components__ = (Chooser, ForwardIteratingChooser)

@@ -69,3 +69,6 @@ class ChunkNamer(StreamTransformer):
     def feed(self, message: Any) -> Iterable[Any]:
         self.chunkNumber += 1
         return ([f"{self.basepath}{self.chunkNumber}{self.suffix}", message],)
+
+
+__kamaelia_components__ = (ChunkNamer,)

@@ -42,6 +42,11 @@ shorter chunk (if any data is left), then sends that same message out of
 never drop data silently.) Other messages on ``"control"`` are logged and
 ignored.
 
+The data waits in ``forwardqueue``, a :class:`CharacterFIFO` (1.14's queue
+of characters: ``push(text)``, ``len()``, ``poplength(n)``); the chunks are
+sent by 1.14's ``sendChunk()`` (one whole chunk) and ``sendPartialChunk()``
+(whatever is left), which a subclass may override.
+
 What it does not do: it does not respect line or character boundaries
 (split text with ``LineSplit``), and sends no empty chunks.
 """
@@ -53,7 +58,31 @@ from typing import Any, Iterable
 from Kamaelia.Util._arguments import positiveInt
 from Kamaelia.Util._stream import StreamTransformer, TextBuffer
 
-__all__ = ["Chunkifier"]
+__all__ = ["Chunkifier", "CharacterFIFO"]
+
+
+class CharacterFIFO:
+    """CharacterFIFO() -> a first-in first-out queue of characters (or bytes)
+
+    ``push(text)`` adds a ``str`` (or ``bytes``: the first push decides which;
+    TypeError for the other kind), ``len()`` is the number waiting and
+    ``poplength(n)`` takes the first ``n`` (IndexError if fewer wait). Each
+    character is copied a bounded number of times, however it was pushed.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = TextBuffer("CharacterFIFO")
+
+    def push(self, text: Any) -> None:
+        self._buffer.push(text)
+
+    def __len__(self) -> int:
+        return len(self._buffer)
+
+    def poplength(self, length: int) -> Any:
+        if length > len(self._buffer):
+            raise IndexError(f"CharacterFIFO: {length} wanted, {len(self._buffer)} waiting")
+        return self._buffer.cut(length)
 
 
 class Chunkifier(StreamTransformer):
@@ -71,17 +100,29 @@ class Chunkifier(StreamTransformer):
         super().__init__(**argd)
         self.chunksize = positiveInt("Chunkifier", "chunksize", chunksize)
         self.nodelay = bool(nodelay)
-        self.buffer = TextBuffer("Chunkifier")
+        self.forwardqueue = CharacterFIFO()
 
     def feed(self, message: Any) -> Iterable[Any]:
-        buffer, size = self.buffer, self.chunksize
-        buffer.push(message)
-        chunks = []
-        while len(buffer) >= size:
-            chunks.append(buffer.cut(size))
-        if self.nodelay and len(buffer):
-            chunks.append(buffer.takeAll())
-        return chunks
+        queue, size = self.forwardqueue, self.chunksize
+        queue.push(message)         # raises (the message is skipped) if it is no text
+        while len(queue) >= size:
+            self.sendChunk()
+        if self.nodelay:
+            self.sendPartialChunk()
+        return ()
 
     def finish(self) -> Iterable[Any]:
-        return (self.buffer.takeAll(),) if len(self.buffer) else ()
+        self.sendPartialChunk()
+        return ()
+
+    def sendChunk(self) -> None:
+        """Send one whole chunk from ``forwardqueue``."""
+        self.send(self.forwardqueue.poplength(self.chunksize), "outbox")
+
+    def sendPartialChunk(self) -> None:
+        """Send whatever waits in ``forwardqueue`` (nothing if it is empty)."""
+        if len(self.forwardqueue):
+            self.send(self.forwardqueue.poplength(len(self.forwardqueue)), "outbox")
+
+
+__kamaelia_components__ = (Chunkifier,)

@@ -30,19 +30,24 @@ Count three ticks, a tenth of a second apart, then stop the clock::
 
 How does it work?
 -----------------
-``CheapAndCheerfulClock(interval)`` sends ``True`` out of ``"outbox"`` every
-``interval`` seconds, the first one ``interval`` seconds after it starts.
-Between ticks it is paused with ``self.pause(timeout)``, so the scheduler
-wakes it when the next tick is due: it uses no CPU and never busy-waits
-(1.14's version slept in a thread of its own).
+``CheapAndCheerfulClock(interval)`` sends ``True`` out of ``"outbox"`` at
+once when it starts and then every ``interval`` seconds, as in Kamaelia
+1.14. Between ticks it is paused with ``self.pause(timeout)``, so the
+scheduler wakes it when the next tick is due (or at once when a message
+arrives, so a shutdown request is acted on without waiting for the next
+tick): it uses no CPU and never busy-waits. (1.14's clock was a
+``threadedcomponent`` sleeping in a thread of its own; this one costs no
+thread.)
 
 Ticks keep to a fixed grid (tick ``k`` is due at ``start + k * interval``),
-so delays do not add up. If the system was so busy that whole ticks were
+so delays do not add up (1.14 slept ``interval`` after each tick, so its
+ticks drifted later). If the system was so busy that whole ticks were
 missed, those ticks are skipped, not sent in a burst: the clock sends one
-tick and carries on from the next point of the grid. Times come from
-``time.monotonic`` (``timefunc=`` may give another clock, in seconds, for
-tests). ``interval`` must be a finite number > 0; anything else raises,
-showing the value.
+tick and carries on from the next point of the grid (``tickDue(now)`` does
+this arithmetic). Times come from ``time.monotonic`` (``timefunc=`` may give
+another clock, in seconds). ``interval`` must be a finite number > 0;
+anything else raises, showing the value. A tick that finds its
+destination full (nobody is taking them) is skipped.
 
 Boxes: ``"inbox"`` is not used (anything arriving there is logged as a
 warning and dropped); ``"outbox"`` sends ``True`` per tick; ``"control"``
@@ -63,18 +68,19 @@ import math
 import time
 from typing import Any, Callable, Iterator
 
+from Axon.AxonExceptions import noSpaceInBox
 from Axon.Component import component
 from Kamaelia.Util._arguments import callableArgument, positiveNumber
-from Kamaelia.Util._stream import discardUnused, passOnShutdown
+from Kamaelia.Util._stream import discardUnused, logFor, passOnShutdown
 
 __all__ = ["CheapAndCheerfulClock"]
 
 
 class CheapAndCheerfulClock(component):
-    """CheapAndCheerfulClock(interval) -> sends True every interval seconds
+    """CheapAndCheerfulClock(interval) -> sends True at once, then every interval seconds
 
     - interval -- seconds between ticks (a finite number > 0)
-    - timefunc -- clock in seconds (default ``time.monotonic``; for tests)
+    - timefunc -- clock in seconds (default ``time.monotonic``)
     """
 
     Inboxes = {"inbox": "not used", "control": "shutdown signalling"}
@@ -85,19 +91,36 @@ class CheapAndCheerfulClock(component):
         super().__init__(**argd)
         self.interval = positiveNumber("CheapAndCheerfulClock", "interval", interval)
         self.timefunc = callableArgument("CheapAndCheerfulClock", "timefunc", timefunc)
+        #: When the next tick is due (set when it starts).
+        self.nextTick: float | None = None
+
+    def tickDue(self, now: float) -> bool:
+        """Whether a tick is due at ``now``; if so, move ``nextTick`` to the next
+        point of the grid after ``now`` (skipping missed ticks)."""
+        if self.nextTick is None:
+            self.nextTick = now            # the first tick is due at once
+        if now < self.nextTick:
+            return False
+        missed = math.floor((now - self.nextTick) / self.interval)
+        self.nextTick += self.interval * (missed + 1)
+        return True
 
     def main(self) -> Iterator[Any]:
-        interval, timefunc = self.interval, self.timefunc
-        due = timefunc() + interval
+        timefunc = self.timefunc
         while True:
             discardUnused(self, "inbox")
             if passOnShutdown(self):
                 return
             now = timefunc()
-            if now >= due:
-                self.send(True, "outbox")
-                # Next point of the grid after now: missed ticks are skipped.
-                due += interval * (math.floor((now - due) / interval) + 1)
+            if self.tickDue(now):
+                try:
+                    self.send(True, "outbox")
+                except noSpaceInBox:
+                    logFor(self).debug("%s: no room for a tick; skipped", self.name)
+            assert self.nextTick is not None
             if not self.anyReady():
-                self.pause(due - now)
+                self.pause(max(0.0, self.nextTick - timefunc()))
             yield 1
+
+
+__kamaelia_components__ = (CheapAndCheerfulClock,)

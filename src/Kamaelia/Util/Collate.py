@@ -70,3 +70,6 @@ class Collate(StreamTransformer):
     def finish(self) -> Iterable[Any]:
         group, self._group = self._group, []
         return (tuple(group),) if group else ()
+
+
+__kamaelia_components__ = (Collate,)

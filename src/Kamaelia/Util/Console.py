@@ -23,16 +23,19 @@ At end of input it waits until the next component has *taken* every line it
 sent (so a component that checks ``"control"`` before ``"inbox"`` loses
 nothing), then sends ``producerFinished`` out of ``"signal"`` and ends. A
 ``producerFinished`` or ``shutdownMicroprocess`` arriving on its ``"control"``
-makes it stop reading and pass the message on out of ``"signal"``; it is
-noticed between lines (a read already waiting for input cannot be
+makes it stop reading and pass the message on out of ``"signal"`` (its
+``shutdown()`` method, as in 1.14, checks for one); it is noticed between
+lines (a read already waiting for input cannot be
 interrupted, which is why the reading thread is a daemon).
 
 ConsoleEchoer
 -------------
-``ConsoleEchoer(forwarder=False, use_repr=False)`` writes each message from
-``"inbox"`` to standard output: strings as they are, other objects through
-``str`` (or ``repr`` with ``use_repr=True``). No newline is added: pair it
-with ``ConsoleReader``'s ``eol``, or send lines that end in one. With
+``ConsoleEchoer(forwarder=False, use_repr=False, tag="")`` writes each
+message from ``"inbox"`` to standard output, after ``tag``: strings as they
+are, other objects through ``str`` (or ``repr`` with ``use_repr=True``; the
+function used is its ``serialise`` attribute, as in 1.14). No newline is
+added: pair it with ``ConsoleReader``'s ``eol``, send lines that end in one,
+or use ``tag="\n"`` to start each message on a new line. With
 ``forwarder=True`` it also sends each message on out of ``"outbox"``.
 
 On ``producerFinished`` or ``shutdownMicroprocess`` arriving on ``"control"``
@@ -44,7 +47,7 @@ logged and ignored.
 from __future__ import annotations
 
 import sys
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from Axon.Component import component
 from Axon.Ipc import producerFinished
@@ -75,9 +78,7 @@ class ConsoleReader(threadedcomponent):
         stdin = sys.stdin
         interactive = stdin.isatty()
         while True:
-            stop = shutdownRequest(self)
-            if stop is not None:
-                self.send(stop, "signal")
+            if self.shutdown():
                 return
             if interactive and self.prompt:
                 sys.stdout.write(self.prompt)
@@ -89,12 +90,22 @@ class ConsoleReader(threadedcomponent):
         self.waitForConsumer("outbox")
         self.send(producerFinished(self), "signal")
 
+    def shutdown(self) -> bool:
+        """True if a shutdown message waited on "control" (it is passed on out
+        of "signal"); other control messages are logged and dropped."""
+        stop = shutdownRequest(self)
+        if stop is None:
+            return False
+        self.send(stop, "signal")
+        return True
+
 
 class ConsoleEchoer(component):
-    """ConsoleEchoer(forwarder=False, use_repr=False) -> writes messages to standard output
+    """ConsoleEchoer(forwarder=False, use_repr=False, tag="") -> writes messages to standard output
 
     - forwarder -- also send each message on out of "outbox"
     - use_repr  -- write ``repr(message)`` instead of ``str(message)``
+    - tag       -- text written before each message
     """
 
     Inboxes = {"inbox": "messages to write to standard output",
@@ -104,11 +115,18 @@ class ConsoleEchoer(component):
 
     forwarder = False
     use_repr = False
+    tag = ""
 
-    def __init__(self, forwarder: bool = False, use_repr: bool = False, **argd: Any) -> None:
+    def __init__(self, forwarder: bool = False, use_repr: bool = False, tag: str = "",
+                 **argd: Any) -> None:
         super().__init__(**argd)
         self.forwarder = forwarder
         self.use_repr = use_repr
+        if not isinstance(tag, str):
+            raise TypeError(f"ConsoleEchoer: tag must be a str, not {tag!r}")
+        self.tag = tag
+        #: How a message becomes text (1.14's attribute): ``repr`` or ``str``.
+        self.serialise: Callable[[Any], str] = repr if use_repr else str
 
     def main(self) -> Iterator[Any]:
         while True:
@@ -125,11 +143,12 @@ class ConsoleEchoer(component):
 
     def _write(self, messages: Iterator[Any]) -> None:
         out = sys.stdout
+        serialise, tag = self.serialise, self.tag
         for message in messages:
-            if self.use_repr:
-                out.write(repr(message))
-            else:
-                out.write(message if isinstance(message, str) else str(message))
+            out.write(tag + serialise(message))
             if self.forwarder:
                 self.send(message, "outbox")
         out.flush()
+
+
+__kamaelia_components__ = (ConsoleReader, ConsoleEchoer)

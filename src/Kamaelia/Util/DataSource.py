@@ -18,9 +18,12 @@ then sends ``producerFinished`` out of ``"signal"`` and ends. A
 before it is done stops it early; it passes that message on out of
 ``"signal"`` instead.
 
-``TriggeredSource(message)`` sends ``message`` out of ``"outbox"`` each time
+``TriggeredSource(msg)`` sends ``msg`` out of ``"outbox"`` each time
 anything arrives on ``"inbox"``, until told to shut down on ``"control"``,
-which it passes on out of ``"signal"``.
+which it passes on out of ``"signal"``. As in 1.14 it is a
+``PureTransformer`` (1.14 made it a prefab function returning one; here it
+is a subclass, so ``isinstance`` works either way); ``msg=None`` sends
+nothing, as in 1.14.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from typing import Any, Iterable, Iterator
 from Axon.Component import component
 from Axon.Ipc import producerFinished
 from Kamaelia._shutdown import shutdownRequest
+from Kamaelia.Util.PureTransformer import PureTransformer
 
 __all__ = ["DataSource", "TriggeredSource"]
 
@@ -55,24 +59,20 @@ class DataSource(component):
         self.send(producerFinished(self), "signal")
 
 
-class TriggeredSource(component):
-    """TriggeredSource(message) -> sends ``message`` whenever triggered on "inbox\""""
+class TriggeredSource(PureTransformer):
+    """TriggeredSource(msg) -> sends ``msg`` whenever triggered on "inbox\""""
 
     Inboxes = {"inbox": "anything: a trigger", "control": "shutdown signalling"}
     Outboxes = {"outbox": "the message, once per trigger", "signal": "shutdown signalling"}
 
-    def __init__(self, message: Any, **argd: Any) -> None:
+    def __init__(self, msg: Any, **argd: Any) -> None:
         super().__init__(**argd)
-        self.message = message
+        self.msg = self.message = msg
 
-    def main(self) -> Iterator[Any]:
-        while True:
-            for _ in self.Inbox("inbox"):
-                self.send(self.message, "outbox")
-            request = shutdownRequest(self)
-            if request is not None:
-                self.send(request, "signal")
-                return
-            if not self.anyReady():
-                self.pause()
-            yield 1
+    def processMessage(self, msg: Any) -> Any:
+        """Whatever triggered it, the answer is ``self.msg``."""
+        return self.msg
+
+
+__kamaelia_components__ = (DataSource,)
+__kamaelia_prefabs__ = (TriggeredSource,)

@@ -62,3 +62,6 @@ class SimpleDetupler(StreamTransformer):
 
     def feed(self, message: Any) -> Iterable[Any]:
         return (message[self.index],)
+
+
+__kamaelia_components__ = (SimpleDetupler,)

@@ -19,9 +19,11 @@ In a ``Graphline`` each named outbox goes wherever its linkage table says.
 
 How does it work?
 -----------------
-``Fanout(boxnames)`` has one outbox per name in ``boxnames`` (plus
-``"signal"``). Every message arriving on ``"inbox"`` is sent out of each of
-them, in the order given. A destination that is a full size-limited inbox
+``Fanout(boxnames)`` has one outbox per name in ``boxnames``, plus
+``"outbox"`` and ``"signal"`` (as in 1.14). Every message arriving on
+``"inbox"`` is sent out of each named outbox, in the order given, and --
+as 1.14 did -- out of ``"outbox"`` too, while ``"outbox"`` leads to an
+inbox (an unlinked outbox would hoard a copy of everything). A destination that is a full size-limited inbox
 holds Fanout back until it has room; later messages wait in Fanout's
 ``"inbox"``. Nothing is dropped.
 
@@ -38,7 +40,9 @@ what a full destination did not get is logged as an error (logger
 (logger ``Kamaelia``) and ignored.
 
 What it does not do: it does not copy the messages themselves (every
-outbox gets the same object), and has no ``"outbox"`` unless one is named.
+outbox gets the same object), and it does not send data out of
+``"signal"`` (1.14's did, by looping over all its outboxes). ``fanout`` is
+1.14's old name for the class.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ from typing import Any, Iterable
 
 from Kamaelia.Util._copying import CopyingComponent
 
-__all__ = ["Fanout"]
+__all__ = ["Fanout", "fanout"]
 
 
 def _boxnames(boxnames: Any) -> tuple[str, ...]:
@@ -73,7 +77,8 @@ class Fanout(CopyingComponent):
 
     Inboxes = {"inbox": "messages to copy to every named outbox",
                "control": "producerFinished or shutdownMicroprocess to end"}
-    Outboxes = {"signal": "the shutdown message, passed on"}
+    Outboxes = {"outbox": "a copy of every message, while it leads to an inbox",
+                "signal": "the shutdown message, passed on"}
 
     forwardsControl = False          # only the shutdown message leaves by "signal"
 
@@ -83,4 +88,17 @@ class Fanout(CopyingComponent):
         self.Outboxes = dict(Fanout.Outboxes,
                              **{name: "a copy of every message" for name in names})
         super().__init__(**argd)
-        self.boxnames = self.dataOutboxes = names
+        self.boxnames = names
+
+    @property
+    def dataOutboxes(self) -> tuple[str, ...]:  # type: ignore[override]
+        """The named outboxes, and "outbox" while it is linked (and not named)."""
+        if "outbox" not in self.boxnames and self.outboxes["outbox"].sink.isInbox:
+            return ("outbox",) + self.boxnames
+        return self.boxnames
+
+
+#: 1.14's old name for Fanout.
+fanout = Fanout
+
+__kamaelia_components__ = (Fanout,)

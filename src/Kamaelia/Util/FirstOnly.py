@@ -66,3 +66,6 @@ class FirstOnly(StreamTransformer):
         self.discarded += 1
         log.debug("%s discarded %s (not the first)", self.name, shortRepr(message))
         return ()
+
+
+__kamaelia_components__ = (FirstOnly,)

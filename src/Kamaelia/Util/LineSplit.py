@@ -42,6 +42,12 @@ last line if there is one (it is never dropped), then sends that same
 message out of ``"signal"`` and ends. Other messages on ``"control"`` are
 logged and ignored.
 
+It is a ``PureTransformer`` whose ``processMessage(msg)`` sends the lines
+itself, as in 1.14. Unlike 1.14's, which split each message on its own (so
+a line split across two messages came out as two pieces, and a message
+ending in a newline gave an extra empty line), it joins lines across
+messages.
+
 What it does not do: it does not decode bytes to text or strip other
 whitespace; a trailing separator at the very end produces no extra empty
 line.
@@ -51,12 +57,13 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from Kamaelia.Util._stream import StreamTransformer, TextBuffer
+from Kamaelia.Util._stream import TextBuffer
+from Kamaelia.Util.PureTransformer import PureTransformer
 
 __all__ = ["LineSplit"]
 
 
-class LineSplit(StreamTransformer):
+class LineSplit(PureTransformer):
     """LineSplit(separator="\\n") -> sends each complete line, without its separator
 
     - separator -- what ends a line (str or bytes, not empty)
@@ -75,7 +82,12 @@ class LineSplit(StreamTransformer):
         self.buffer = TextBuffer("LineSplit")
         self._sep: Any = None           # the separator, of the stream's kind
 
-    def feed(self, message: Any) -> Iterable[Any]:
+    def processMessage(self, msg: Any) -> None:
+        """Send the lines that ``msg`` completes (as 1.14's did, returning None)."""
+        for line in self._lines(msg):
+            self.send(line, "outbox")
+
+    def _lines(self, message: Any) -> list[Any]:
         buffer = self.buffer
         buffer.push(message)
         sep = self._sep
@@ -87,10 +99,13 @@ class LineSplit(StreamTransformer):
                 sep = sep.decode("utf-8")
             self._sep = sep
         if len(sep) == 1 and sep not in message:
-            return ()                   # cannot have completed a line
+            return []                   # cannot have completed a line
         *lines, rest = buffer.takeAll().split(sep)
         buffer.push(rest)
         return lines
 
     def finish(self) -> Iterable[Any]:
         return (self.buffer.takeAll(),) if len(self.buffer) else ()
+
+
+__kamaelia_components__ = (LineSplit,)

@@ -77,3 +77,6 @@ class LossyConnector(StreamTransformer):
         except noSpaceInBox:
             self.dropped += 1
             log.debug("%s dropped %s: destination full", self.name, shortRepr(message))
+
+
+__kamaelia_components__ = (LossyConnector,)

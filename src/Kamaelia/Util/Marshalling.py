@@ -133,3 +133,6 @@ class BasicMarshallComponent(component):
                               exc_info=exc)
                     continue
                 self.send(result, outbox)
+
+
+__kamaelia_components__ = (Marshaller, DeMarshaller)

@@ -60,3 +60,6 @@ class Max(StreamTransformer):
 
     def feed(self, message: Any) -> Iterable[Any]:
         return (max(message),)
+
+
+__kamaelia_components__ = (Max,)

@@ -47,3 +47,6 @@ class nullSinkComponent(StreamTransformer):
     def feed(self, message: Any) -> Iterable[Any]:
         self.discarded += 1
         return ()
+
+
+__kamaelia_components__ = (nullSinkComponent,)

@@ -92,3 +92,6 @@ class TriggeredOneShot(OneShot):
             return None
         self.recv("inbox")
         return self._fire()
+
+
+__kamaelia_components__ = (OneShot, TriggeredOneShot)

@@ -48,7 +48,11 @@ sent (at once, if none is waiting), then sends the ``producerFinished`` out
 of ``"signal"`` and ends. ``shutdownMicroprocess`` stops it at once: it
 passes the message on out of ``"signal"`` and ends, and logs a warning (on
 the logger of its module) saying how many items were left unsent. Other
-messages on ``"control"`` are logged and ignored.
+messages on ``"control"`` are logged and ignored. ``main`` reads
+``"control"`` through 1.14's ``checkShutdown()``, which returns ``(canStop,
+mustStop)`` and keeps the message in ``shutdownMsg``; a subclass may
+override it, and ``isRequest(message)`` (``OnDemandLimit`` takes only
+``"NEXT"``).
 
 What it does not do: it has no size limit of its own (use ``setInboxSize``
 on ``"inbox"`` for back-pressure) and does not answer requests with
@@ -60,13 +64,12 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from Axon.Component import component
-from Axon.Ipc import ipc
-from Kamaelia.Util._stream import finishOrStop
+from Kamaelia.Util._stream import CheckShutdown, reportUnsent
 
 __all__ = ["PromptedTurnstile"]
 
 
-class PromptedTurnstile(component):
+class PromptedTurnstile(CheckShutdown, component):
     """PromptedTurnstile() -> sends one waiting item per request on "next\""""
 
     Inboxes = {"inbox": "items to hold until requested",
@@ -81,23 +84,32 @@ class PromptedTurnstile(component):
         super().__init__(**argd)
         self.owed = 0
 
+    def isRequest(self, message: Any) -> bool:
+        """Whether ``message`` on the request inbox asks for an item (any does)."""
+        return True
+
     def main(self) -> Iterator[Any]:
-        promptbox = self.promptbox
-        finishing: ipc | None = None
+        promptbox, isRequest = self.promptbox, self.isRequest
         while True:
-            for _ in self.Inbox(promptbox):
-                self.owed += 1
+            for message in self.Inbox(promptbox):
+                if isRequest(message):
+                    self.owed += 1
             while self.owed and self.dataReady("inbox"):
                 self.send(self.recv("inbox"), "outbox")
                 self.owed -= 1
-            stopped, finishing = finishOrStop(self, finishing)
-            if stopped:
+            canStop, mustStop = self.checkShutdown()
+            if mustStop:
+                reportUnsent(self)
+                self.send(self.shutdownMsg, "signal")
                 return
-            if finishing is not None and not self.dataReady("inbox"):
-                self.send(finishing, "signal")
+            if canStop and not self.dataReady("inbox"):
+                self.send(self.shutdownMsg, "signal")
                 return
             # Waiting items alone are no reason to run: only a request or a
             # control message (or a new item, which wakes us) can change things.
             if not (self.dataReady(promptbox) or self.dataReady("control")):
                 self.pause()
             yield 1
+
+
+__kamaelia_components__ = (PromptedTurnstile,)

@@ -24,22 +24,26 @@ function is logged with the offending message and that message is skipped;
 the component carries on with the next one.
 
 On ``producerFinished`` or ``shutdownMicroprocess`` arriving on ``"control"``
-it first transforms everything already waiting in ``"inbox"``, then passes
-the message on out of ``"signal"`` and ends. Without a function it passes
-messages through unchanged.
+it first transforms everything already waiting in ``"inbox"``, sends what
+``finish()`` returns (nothing, unless a subclass that holds data back says
+otherwise), then passes the message on out of ``"signal"`` and ends.
+Without a function it passes messages through unchanged (1.14's sent
+nothing; pass-through is what a transformer with nothing to do should do).
+
+Subclasses override ``processMessage(msg)`` (as in 1.14; ``LineSplit`` and
+``UnseenOnly`` do); errors are logged on the logger of the subclass's
+module.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from Axon.Component import component
 from Kamaelia._shutdown import shutdownRequest
 
 __all__ = ["PureTransformer"]
-
-log = logging.getLogger("Kamaelia.Util.PureTransformer")
 
 
 class PureTransformer(component):
@@ -55,9 +59,14 @@ class PureTransformer(component):
                 raise TypeError(f"PureTransformer needs a callable, not {function!r}")
             self.processMessage = function
 
-    def processMessage(self, message: Any) -> Any:
-        """The transformation; override it or pass a function (default: unchanged)."""
-        return message
+    def processMessage(self, msg: Any) -> Any:
+        """The transformation; override it or pass a function (default: unchanged).
+        What it returns is sent, unless it is None."""
+        return msg
+
+    def finish(self) -> Iterable[Any]:
+        """What to send when told to end, after everything waiting was handled."""
+        return ()
 
     def main(self) -> Iterator[Any]:
         while True:
@@ -65,6 +74,8 @@ class PureTransformer(component):
             request = shutdownRequest(self)
             if request is not None:
                 self._transformWaiting()
+                for result in self.finish():
+                    self.send(result, "outbox")
                 self.send(request, "signal")
                 return
             if not self.anyReady():
@@ -77,7 +88,11 @@ class PureTransformer(component):
             try:
                 result = transform(message)
             except Exception:
-                log.exception("%s: function failed on %r; message skipped", self.name, message)
+                logging.getLogger(type(self).__module__).exception(
+                    "%s: function failed on %r; message skipped", self.name, message)
                 continue
             if result is not None:
                 self.send(result, "outbox")
+
+
+__kamaelia_components__ = (PureTransformer,)

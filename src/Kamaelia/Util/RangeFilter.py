@@ -53,12 +53,13 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from Kamaelia.Util._stream import StreamTransformer, shortRepr
+from Axon.Ipc import ipc
+from Kamaelia.Util._stream import ControlState, StreamTransformer, shortRepr
 
 __all__ = ["RangeFilter"]
 
 
-class RangeFilter(StreamTransformer):
+class RangeFilter(ControlState, StreamTransformer):
     """RangeFilter(ranges) -> passes on (index, ...) items with index in a range
 
     - ranges -- iterable of (low, high) pairs; both ends are included
@@ -75,6 +76,10 @@ class RangeFilter(StreamTransformer):
     def inRange(self, index: Any) -> bool:
         """True if ``index`` lies in one of the ranges."""
         return any(low <= index <= high for low, high in self.ranges)
+
+    def controlRequest(self) -> ipc | None:
+        """The shutdown message once ``canStop()`` (1.14's method) says so."""
+        return self.shutdownMsg if self.canStop() else None
 
     def feed(self, message: Any) -> Iterable[Any]:
         try:
@@ -100,3 +105,6 @@ def _checkRanges(ranges: Any) -> list[tuple[Any, Any]]:
             raise ValueError(f"RangeFilter: range {pair!r} has low > high")
         checked.append((low, high))
     return checked
+
+
+__kamaelia_components__ = (RangeFilter,)

@@ -60,13 +60,14 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Iterable
 
+from Axon.Ipc import ipc
 from Kamaelia.Util._arguments import positiveInt, positiveNumber
-from Kamaelia.Util._stream import StreamTransformer, TextBuffer
+from Kamaelia.Util._stream import CheckShutdown, StreamTransformer, TextBuffer
 
 __all__ = ["RateChunker"]
 
 
-class RateChunker(StreamTransformer):
+class RateChunker(CheckShutdown, StreamTransformer):
     """RateChunker(datarate, quantasize, chunkrate) -> chunks of 1/chunkrate s of data
 
     - datarate   -- quanta per second in the stream
@@ -92,6 +93,16 @@ class RateChunker(StreamTransformer):
         self.chunksSent = 0
         self._nextSize = self._chunkSize(0)
 
+    @property
+    def quanta(self) -> int:
+        """1.14's name for ``quantasize``."""
+        return self.quantasize
+
+    def controlRequest(self) -> ipc | None:
+        """The shutdown message once 1.14's ``checkShutdown()`` says it can stop."""
+        canStop, _ = self.checkShutdown()
+        return self.shutdownMsg if canStop else None
+
     def _chunkSize(self, k: int) -> int:
         """Size in characters of chunk ``k`` (counted from 0)."""
         per = self._quantaPerChunk
@@ -109,3 +120,6 @@ class RateChunker(StreamTransformer):
 
     def finish(self) -> Iterable[Any]:
         return (self.buffer.takeAll(),) if len(self.buffer) else ()
+
+
+__kamaelia_components__ = (RateChunker,)

@@ -23,7 +23,9 @@ argument of the next) and sends the final result out of ``"outbox"``. It is
 the same as a ``Pipeline`` of ``PureTransformer`` components, in one
 component. As with ``PureTransformer``, a function that returns ``None``
 drops the message: the functions after it are not called and nothing is
-sent. With no functions, messages pass through unchanged.
+sent. With no functions, messages pass through unchanged (1.14's sent
+nothing). The work is done by 1.14's ``pipeline(msg)`` (the functions in
+turn) called from ``processMessage(msg)``; a subclass may override either.
 
 If a function raises, the error is logged (logger
 ``Kamaelia.Util.SequentialTransformer``, with the component's name, the
@@ -67,9 +69,21 @@ class SequentialTransformer(StreamTransformer):
                                            function)
                           for position, function in enumerate(functions)]
 
-    def feed(self, message: Any) -> Iterable[Any]:
+    def pipeline(self, msg: Any) -> Any:
+        """``msg`` through every function in turn (None as soon as one gives None)."""
         for function in self.functions:
-            message = function(message)
-            if message is None:
-                return ()
-        return (message,)
+            msg = function(msg)
+            if msg is None:
+                return None
+        return msg
+
+    def processMessage(self, msg: Any) -> Any:
+        """What to send for ``msg`` (None: nothing): ``pipeline(msg)``, as in 1.14."""
+        return self.pipeline(msg)
+
+    def feed(self, message: Any) -> Iterable[Any]:
+        result = self.processMessage(message)
+        return () if result is None else (result,)
+
+
+__kamaelia_components__ = (SequentialTransformer,)

@@ -74,9 +74,15 @@ it does not wait for room: what a full destination did not get is logged
 as an error.
 
 ``PlugSplitter(sourceComponent=None)`` is a Splitter that can own its
-source: the source's ``"outbox"`` and ``"signal"`` are linked to the
-splitter's ``"inbox"`` and ``"control"``, and the source is activated with
-the splitter. ``Plug(splitter, component)`` plugs ``component`` into
+source, as in Kamaelia 1.14: the source is its child, activated with it;
+the source's ``"outbox"`` and ``"signal"`` are linked to the splitter's
+``"_inbox"`` and ``"_control"``, which it then copies from instead of
+``"inbox"`` and ``"control"``, and the splitter's own ``"inbox"`` and
+``"control"`` pass straight through to the source's, so a PlugSplitter sits
+in a Pipeline like the source it holds. It ends when the source's shutdown
+message arrives on ``"_control"`` (passing it on as above), or, if the
+source ends without one, as if it had sent ``producerFinished``.
+``Plug(splitter, component)`` plugs ``component`` into
 ``splitter`` as a destination for the component's lifetime: it sends
 ``addsink(component, "inbox", "control")`` when it starts and
 ``removesink(...)`` when the component has ended, then ends itself. The
@@ -89,6 +95,12 @@ gets the same object), does not stop a plugged source when it is shut down
 some other way, and does not notice destinations that end without being
 removed (copies to them are left in their inboxes). Destinations are named
 by ``(sink, sinkbox)``: ``removesink`` ignores its ``sinkcontrol``.
+
+1.14's methods are here and used by ``main``, so a subclass may override
+them: ``Splitter.createsink(sink, sinkbox, passthrough)`` and
+``deletesink(removesinkMessage)``; ``PlugSplitter._addSink(sink, sinkinbox,
+sinkcontrol)`` and ``_delSink(...)``; ``childrenDone()`` on PlugSplitter and
+Plug.
 """
 
 from __future__ import annotations
@@ -100,8 +112,9 @@ from typing import Any, Iterator
 from Axon.AdaptiveCommsComponent import AdaptiveCommsComponent
 from Axon.AxonExceptions import AxonException
 from Axon.Component import component as _component
-from Axon.Ipc import ipc, newComponent
+from Axon.Ipc import ipc, newComponent, producerFinished
 from Kamaelia._shutdown import forwardControl, runUntilShutdown
+from Kamaelia.Util._children import childrenDone
 from Kamaelia.Util._copying import Copier
 
 __all__ = ["addsink", "removesink", "Splitter", "PlugSplitter", "Plug"]
@@ -118,7 +131,7 @@ def _checkBox(message: str, argument: str, value: Any, optional: bool) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class addsink:
+class addsink(ipc):
     """addsink(sink, sinkbox="inbox", sinkcontrol=None, passthrough=0) -> request
 
     Asks a splitter to copy messages to ``(sink, sinkbox)`` and, if
@@ -142,7 +155,7 @@ class addsink:
 
 
 @dataclass(frozen=True, slots=True)
-class removesink:
+class removesink(ipc):
     """removesink(sink, sinkbox="inbox", sinkcontrol=None) -> request
 
     Asks a splitter to stop copying to ``(sink, sinkbox)`` and to the control
@@ -170,6 +183,11 @@ class Splitter(AdaptiveCommsComponent):
     Outboxes = {"outbox": "a copy of every message, while it leads to an inbox",
                 "signal": "a copy of every control message"}
 
+    #: The inboxes it copies from (1.14's names; a PlugSplitter with a source
+    #: reads the source's output from "_inbox" and "_control" instead).
+    inboxname = "inbox"
+    controlname = "control"
+
     def __init__(self, **argd: Any) -> None:
         super().__init__(**argd)
         # (sink, sinkbox) -> (data outbox or None, control outbox or None)
@@ -180,33 +198,51 @@ class Splitter(AdaptiveCommsComponent):
 
     def main(self) -> Iterator[Any]:
         request = yield from runUntilShutdown(self, self._handleWaiting, self._copyControl)
-        self._copier.abandon(log)
+        self._copier.abandon(log, self.inboxname)
         for boxname in ("signal",) + self._controlBoxes:
             self.send(request, boxname)
         for sink, sinkbox in list(self._destinations):
             self._remove(sink, sinkbox)
 
-    def _handleWaiting(self) -> bool:
+    def _handleWaiting(self) -> Any:
         for request in self.Inbox("configuration"):
             self._configure(request)
         boxes = self._dataBoxes
         if self.outboxes["outbox"].sink.isInbox:
             boxes = ("outbox",) + boxes
-        return self._copier.spread("inbox", boxes)
+        return self._copier.spread(self.inboxname, boxes)
 
     def _copyControl(self) -> ipc | None:
-        return forwardControl(self, "control", ("signal",) + self._controlBoxes)
+        return forwardControl(self, self.controlname, ("signal",) + self._controlBoxes)
 
     # ------------------------------------------------------- configuration
+    def createsink(self, sink: Any, sinkbox: str | None = "inbox", passthrough: int = 0,
+                   sinkcontrol: str | None = None) -> None:
+        """Make ``(sink, sinkbox)`` a destination (as ``addsink`` on "configuration"
+        does; 1.14's method). Problems are logged and the request ignored."""
+        try:
+            request = addsink(sink, sinkbox, sinkcontrol, passthrough)
+        except (TypeError, ValueError) as exc:
+            log.error("%s cannot add destination: %s; ignored", self.name, exc)
+            return
+        self._add(request)
+
+    def deletesink(self, oldsink: Any) -> None:
+        """Stop copying to ``(oldsink.sink, oldsink.sinkbox)`` (``oldsink`` is a
+        removesink message; 1.14's method). Logged if it is not a destination."""
+        if (oldsink.sink, oldsink.sinkbox) in self._destinations:
+            self._remove(oldsink.sink, oldsink.sinkbox)
+        else:
+            log.warning("%s: %r is not a destination; removesink ignored",
+                        self.name, (getattr(oldsink.sink, "name", oldsink.sink),
+                                    oldsink.sinkbox))
+
     def _configure(self, request: Any) -> None:
         if isinstance(request, addsink):
-            self._add(request)
+            self.createsink(request.sink, request.sinkbox, request.passthrough,
+                            request.sinkcontrol)
         elif isinstance(request, removesink):
-            if (request.sink, request.sinkbox) in self._destinations:
-                self._remove(request.sink, request.sinkbox)
-            else:
-                log.warning("%s: %r is not a destination; removesink ignored",
-                            self.name, (request.sink.name, request.sinkbox))
+            self.deletesink(request)
         else:
             log.error("%s: its 'configuration' inbox takes addsink or removesink "
                       "messages, not %r; ignored", self.name, request)
@@ -254,9 +290,19 @@ class Splitter(AdaptiveCommsComponent):
 class PlugSplitter(Splitter):
     """PlugSplitter(sourceComponent=None) -> a Splitter, optionally owning its source
 
-    - sourceComponent -- None, or a component whose "outbox" and "signal" feed
-      the splitter's "inbox" and "control"; it is activated with the splitter
+    - sourceComponent -- None, or a child component whose output is split: its
+      "outbox" and "signal" feed the splitter's "_inbox" and "_control", and
+      the splitter's own "inbox" and "control" pass through to it
     """
+
+    Inboxes = {"inbox": "messages to copy to every destination (to the source's inbox, "
+                        "if there is a source)",
+               "control": "control messages, copied to every destination's control box; "
+                          "producerFinished or shutdownMicroprocess to end (to the "
+                          "source's control, if there is a source)",
+               "configuration": "addsink(...) and removesink(...) requests",
+               "_inbox": "the source's outbox (if there is a source)",
+               "_control": "the source's signal (if there is a source)"}
 
     def __init__(self, sourceComponent: Any = None, **argd: Any) -> None:
         super().__init__(**argd)
@@ -264,15 +310,55 @@ class PlugSplitter(Splitter):
             if not isinstance(sourceComponent, _component):
                 raise TypeError(f"PlugSplitter: sourceComponent must be a component or "
                                 f"None, not {sourceComponent!r}")
-            self.link((sourceComponent, "outbox"), (self, "inbox"))
-            self.link((sourceComponent, "signal"), (self, "control"))
+            self.link((self, "inbox"), (sourceComponent, "inbox"), passthrough=1)
+            self.link((self, "control"), (sourceComponent, "control"), passthrough=1)
+            self.link((sourceComponent, "outbox"), (self, "_inbox"))
+            self.link((sourceComponent, "signal"), (self, "_control"))
+            self.inboxname, self.controlname = "_inbox", "_control"
         self.pluggedSource = sourceComponent
+        #: True when it owns a source (1.14's name).
+        self.usingChild = sourceComponent is not None
 
     def main(self) -> Iterator[Any]:
         if self.pluggedSource is not None:
             self.addChildren(self.pluggedSource)
             yield newComponent(self.pluggedSource)
         yield from super().main()
+
+    def _handleWaiting(self) -> Any:
+        held = super()._handleWaiting()
+        if (self.usingChild and not held and self.childrenDone()
+                and not self.dataReady(self.inboxname) and not self.dataReady(self.controlname)):
+            # The source ended without a word on "signal": end as if it had
+            # said producerFinished, so the destinations are told (1.14 ended
+            # silently).
+            return producerFinished(self)
+        return held
+
+    def childrenDone(self) -> bool:
+        """Forget children that have ended; True when none are left (1.14's method)."""
+        return childrenDone(self)
+
+    def _configure(self, request: Any) -> None:
+        if isinstance(request, addsink):
+            self._addSink(request.sink, request.sinkbox, request.sinkcontrol,
+                          request.passthrough)
+        elif isinstance(request, removesink):
+            self._delSink(request.sink, request.sinkbox, request.sinkcontrol)
+        else:
+            super()._configure(request)
+
+    def _addSink(self, sink: Any, sinkinbox: str | None = None,
+                 sinkcontrol: str | None = None, passthrough: int = 0) -> None:
+        """Make ``sink`` a destination: data to ``sinkinbox`` and/or control
+        messages to ``sinkcontrol`` (1.14's method; as ``addsink`` does)."""
+        self.createsink(sink, sinkinbox, passthrough, sinkcontrol)
+
+    def _delSink(self, sink: Any, sinkinbox: str | None = None,
+                 sinkcontrol: str | None = None) -> None:
+        """Stop copying to ``(sink, sinkinbox)`` and its control box (1.14's method;
+        as ``removesink`` does)."""
+        self.deletesink(removesink(sink, sinkinbox, sinkcontrol))
 
 
 class Plug(_component):
@@ -310,9 +396,16 @@ class Plug(_component):
         self.addChildren(child)
         self.send(addsink(child, "inbox", "control"), "splitter_config")
         yield newComponent(child)
-        while not child._isStopped():
+        while not self.childrenDone():
             self.pause()
             yield 1
         if not self.splitter._isStopped():
             self.send(removesink(child, "inbox", "control"), "splitter_config")
         self.unlink(self.splitter)
+
+    def childrenDone(self) -> bool:
+        """Forget children that have ended; True when none are left (1.14's method)."""
+        return childrenDone(self)
+
+
+__kamaelia_components__ = (Splitter, PlugSplitter, Plug)

@@ -55,3 +55,6 @@ class Stringify(StreamTransformer):
 
     def feed(self, message: Any) -> Iterable[Any]:
         return (str(message),)
+
+
+__kamaelia_components__ = (Stringify,)

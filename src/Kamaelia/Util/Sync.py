@@ -79,3 +79,6 @@ class Sync(StreamTransformer):
             log.warning("%s ended with an incomplete group (%d of %d messages); "
                         "nothing was sent for it", self.name, self.count, self.n)
         return ()
+
+
+__kamaelia_components__ = (Sync,)

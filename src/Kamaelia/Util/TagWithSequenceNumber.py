@@ -19,8 +19,9 @@ Example Usage
 
 How does it work?
 -----------------
-``TagWithSequenceNumber()`` sends ``(n, message)`` out of ``"outbox"`` for
-each message arriving on ``"inbox"``, where ``n`` counts up from 0. It pairs
+``TagWithSequenceNumber(initial=0)`` sends ``(n, message)`` out of
+``"outbox"`` for each message arriving on ``"inbox"``, where ``n`` counts up
+from ``initial`` (an int, as in 1.14). It pairs
 with :class:`Kamaelia.Util.RangeFilter.RangeFilter`, which selects tagged
 items by their number. Any message can be tagged; ``None`` too.
 
@@ -47,16 +48,25 @@ __all__ = ["TagWithSequenceNumber"]
 
 
 class TagWithSequenceNumber(StreamTransformer):
-    """TagWithSequenceNumber() -> sends (n, message) with n = 0, 1, 2, ..."""
+    """TagWithSequenceNumber(initial=0) -> sends (n, message) with n = initial, initial + 1, ...
+
+    - initial -- the first sequence number (an int)
+    """
 
     Inboxes = {"inbox": "items to tag", "control": "shutdown signalling"}
     Outboxes = {"outbox": "(sequence number, item) tuples", "signal": "shutdown signalling"}
 
-    def __init__(self, **argd: Any) -> None:
+    def __init__(self, initial: int = 0, **argd: Any) -> None:
         super().__init__(**argd)
-        self.index = 0
+        if isinstance(initial, bool) or not isinstance(initial, int):
+            raise TypeError(f"TagWithSequenceNumber: initial must be an int, not {initial!r}")
+        self.initial = initial
+        self.index = initial
 
     def feed(self, message: Any) -> Iterable[Any]:
         index = self.index
         self.index = index + 1
         return ((index, message),)
+
+
+__kamaelia_components__ = (TagWithSequenceNumber,)

@@ -133,3 +133,6 @@ class TestResult(component):
     def _halt(self) -> None:
         if self.scheduler is not None:
             self.scheduler.stop()
+
+
+__kamaelia_components__ = (TestResult,)

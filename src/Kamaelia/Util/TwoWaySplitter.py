@@ -39,18 +39,27 @@ wait for room: what a full destination did not get is logged as an error
 (logger ``Kamaelia.Util.TwoWaySplitter``). Other control messages are
 passed on both ways too.
 
+``main`` reads ``"control"`` through 1.14's ``handleControl()`` /
+``canStop()`` / ``mustStop()`` methods; ``waitSendMultiple(...)`` is 1.14's
+helper for sending to several boxes that may be full.
+
 What it does not do: it does not copy the messages (both branches get the
 same object), so branches must not change what they receive.
 """
 
 from __future__ import annotations
 
+from typing import Any, Iterator
+
+from Axon.AxonExceptions import noSpaceInBox
+from Axon.Ipc import ipc
 from Kamaelia.Util._copying import CopyingComponent
+from Kamaelia.Util._stream import ControlState
 
 __all__ = ["TwoWaySplitter"]
 
 
-class TwoWaySplitter(CopyingComponent):
+class TwoWaySplitter(ControlState, CopyingComponent):
     """TwoWaySplitter() -> sends everything out of two outboxes, and signals two ways"""
 
     Inboxes = {"inbox": "messages to send both ways",
@@ -61,3 +70,36 @@ class TwoWaySplitter(CopyingComponent):
 
     dataOutboxes = ("outbox", "outbox2")
     signalOutboxes = ("signal", "signal2")
+
+    def _controlRequest(self) -> ipc | None:
+        # Read "control" through 1.14's methods, so that a subclass's
+        # handleControl/canStop are used.
+        return self.shutdownMsg if self.canStop() else None
+
+    def otherControl(self, message: Any) -> None:
+        """A control message that is no shutdown: passed on both ways."""
+        for boxname in self.signalOutboxes:
+            self.send(message, boxname)
+
+    def waitSendMultiple(self, *things: tuple[Any, str]) -> Iterator[int]:
+        """waitSendMultiple((data, boxname), ...) -> generator: send each, waiting
+        (paused) while a destination is full; raises ``UserWarning("STOP")`` if
+        told to end at once meanwhile (1.14's method, for ``yield from``)."""
+        waiting = list(things)
+        while True:
+            unsent = []
+            for data, boxname in waiting:
+                try:
+                    self.send(data, boxname)
+                except noSpaceInBox:
+                    unsent.append((data, boxname))
+            if not unsent:
+                return
+            waiting = unsent
+            if self.mustStop():
+                raise UserWarning("STOP")
+            self.pause()
+            yield 1
+
+
+__kamaelia_components__ = (TwoWaySplitter,)

@@ -21,6 +21,8 @@ How does it work?
 are compared by equality and hash) and sends a message arriving on
 ``"inbox"`` out of ``"outbox"`` only if it has not seen an equal one before.
 Repeats are its purpose to drop, so they are dropped without a log line.
+It is a ``PureTransformer`` whose ``processMessage(msg)`` does this, as in
+1.14.
 
 A message that cannot be remembered (an unhashable one, such as a list) is
 logged as an error (logger ``Kamaelia.Util.UnseenOnly``, naming the
@@ -42,14 +44,14 @@ of distinct messages; and ``1``, ``1.0`` and ``True`` count as the same.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any
 
-from Kamaelia.Util._stream import StreamTransformer
+from Kamaelia.Util.PureTransformer import PureTransformer
 
 __all__ = ["UnseenOnly"]
 
 
-class UnseenOnly(StreamTransformer):
+class UnseenOnly(PureTransformer):
     """UnseenOnly() -> sends each message only the first time an equal one arrives"""
 
     Inboxes = {"inbox": "hashable messages", "control": "shutdown signalling"}
@@ -59,8 +61,12 @@ class UnseenOnly(StreamTransformer):
         super().__init__(**argd)
         self.seen: set[Any] = set()
 
-    def feed(self, message: Any) -> Iterable[Any]:
-        if message in self.seen:          # TypeError here if it is unhashable
-            return ()
-        self.seen.add(message)
-        return (message,)
+    def processMessage(self, msg: Any) -> Any:
+        """``msg`` if no equal message came before, else None (nothing is sent)."""
+        if msg in self.seen:              # TypeError here if it is unhashable
+            return None
+        self.seen.add(msg)
+        return msg
+
+
+__kamaelia_components__ = (UnseenOnly,)

@@ -26,6 +26,13 @@ sends what ``finish()`` returns, then passes the shutdown message on out of
 cuts them into pieces of chosen sizes, copying each character a bounded
 number of times however the input was chunked.
 
+:class:`CheckShutdown` and :class:`ControlState` are 1.14's two ways of
+reading ``"control"``, kept because 1.14 subclasses call and override them:
+``checkShutdown()`` returning ``(canStop, mustStop)`` (PromptedTurnstile,
+RateChunker), and ``handleControl()`` with the methods ``canStop()`` and
+``mustStop()`` (RangeFilter, TwoWaySplitter). Both keep the message to pass
+on in ``shutdownMsg``; ``shutdownMicroprocess`` outranks ``producerFinished``.
+
 :func:`discardUnused` and :func:`reportUnsent` make sure nothing is dropped
 without a log line: the first for messages sent to an inbox a component does
 not use, the second for messages left unsent when ``shutdownMicroprocess``
@@ -42,11 +49,11 @@ import reprlib
 from typing import Any, Iterable, Iterator
 
 from Axon.Component import component
-from Axon.Ipc import ipc, shutdownMicroprocess
-from Kamaelia._shutdown import runUntilShutdown, shutdownRequest
+from Axon.Ipc import ipc, producerFinished, shutdownMicroprocess
+from Kamaelia._shutdown import ControlState, runUntilShutdown, shutdownRequest
 
 __all__ = ["StreamTransformer", "TextBuffer", "discardUnused", "reportUnsent", "shortRepr",
-           "logFor", "passOnShutdown", "finishOrStop"]
+           "logFor", "passOnShutdown", "finishOrStop", "CheckShutdown", "ControlState"]
 
 _repr = reprlib.Repr()
 _repr.maxstring = 80
@@ -108,6 +115,39 @@ def reportUnsent(owner: component, boxname: str = "inbox") -> None:
                               boxname)
 
 
+def _unexpected(owner: Any, message: Any) -> None:
+    logFor(owner).warning("%s ignored an unexpected message on 'control': %s",
+                          owner.name, shortRepr(message))
+
+
+class CheckShutdown:
+    """Mixin: 1.14's ``checkShutdown()`` and its attributes ``shutdownMsg``,
+    ``canStop`` (finish, then end) and ``mustStop`` (end now)."""
+
+    shutdownMsg: ipc | None = None
+    canStop = False
+    mustStop = False
+
+    def checkShutdown(self) -> tuple[bool, bool]:
+        """checkShutdown() -> (canStop, mustStop), as in 1.14
+
+        Takes what waits on "control": ``producerFinished`` sets ``canStop``,
+        ``shutdownMicroprocess`` sets both; ``shutdownMsg`` is the message to
+        pass on. Anything else is logged and ignored.
+        """
+        owner: Any = self
+        for message in owner.Inbox("control"):
+            if isinstance(message, shutdownMicroprocess):
+                if not self.mustStop:
+                    self.shutdownMsg, self.canStop, self.mustStop = message, True, True
+            elif isinstance(message, producerFinished):
+                if not self.canStop:
+                    self.shutdownMsg, self.canStop = message, True
+            else:
+                _unexpected(owner, message)
+        return self.canStop, self.mustStop
+
+
 class StreamTransformer(component):
     """StreamTransformer() -> sends what ``feed(message)`` returns, for each message"""
 
@@ -126,8 +166,13 @@ class StreamTransformer(component):
         """Send one result out of "outbox"."""
         self.send(message, "outbox")
 
+    def controlRequest(self) -> ipc | None:
+        """The shutdown message, once one has come (default: read "control",
+        logging anything else)."""
+        return shutdownRequest(self)
+
     def main(self) -> Iterator[Any]:
-        request = yield from runUntilShutdown(self, self._feedWaiting)
+        request = yield from runUntilShutdown(self, self._feedWaiting, self.controlRequest)
         for result in self.finish():
             self.deliver(result)
         self.send(request, "signal")

@@ -365,3 +365,84 @@ def test_data_sent_with_the_next_item_reaches_the_next_child_not_the_finished_on
                   ("DRIVER", "signal"): ("CAROUSEL", "control")},
     ).run()
     assert received == [("first", "data for first"), ("second", "data for second")]
+
+
+# ---------------------------------------------------------------- 1.14's methods
+def test_main_asks_for_more_through_requestNext_which_a_subclass_may_override(
+        run_rounds: RunRounds) -> None:
+    class Polite(Carousel):
+        def requestNext(self) -> None:
+            self.send("MORE PLEASE", "requestNext")
+
+    carousel = Polite(lambda item: Emitter([item]), make1stRequest=True)
+    started(run_rounds, carousel, "a")
+    assert sent(carousel, "requestNext") == ["MORE PLEASE", "MORE PLEASE"]
+
+
+def test_checkControl_returns_mustStop_and_pleaseStop() -> None:
+    carousel = Carousel(Farewell)
+    assert carousel.checkControl() == (None, None)
+    finish, stop = producerFinished(), shutdownMicroprocess()
+    carousel.inboxes["control"].extend([finish, stop])
+    assert carousel.checkControl() == (stop, finish)
+    assert carousel.mustStop is stop and carousel.pleaseStop is finish
+    assert not carousel.dataReady("control")
+
+
+def test_shutdownChild_sends_through_signal_to_the_current_child(run_rounds: RunRounds) -> None:
+    carousel = Carousel(Farewell)
+    started(run_rounds, carousel, "one")
+    child = carousel.child
+    assert child is not None
+    finish = producerFinished()
+    carousel.shutdownChild(finish)
+    run_rounds(20)
+    assert child.control == [finish] and child._isStopped()
+    carousel.handleChildTerminations()
+    assert carousel.child is None and carousel.childComponents() == []
+    carousel.shutdownChild(producerFinished())     # no child: nothing is left waiting
+    assert sent(carousel, "_signal") == []
+
+
+def test_a_subclasss_shutdownChild_is_used_when_the_carousel_stops(
+        run_rounds: RunRounds) -> None:
+    told: list[Any] = []
+
+    class Recording(Carousel):
+        def shutdownChild(self, shutdownMsg: Any) -> None:
+            told.append(shutdownMsg)
+            super().shutdownChild(shutdownMsg)
+
+    carousel = Recording(Farewell)
+    started(run_rounds, carousel, "one", "two")
+    stop = shutdownMicroprocess()
+    carousel.inboxes["control"].append(stop)
+    run_rounds(30)
+    assert isinstance(told[0], shutdownMicroprocess) and told[0] is not stop   # replacing one
+    assert told[1] is stop and carousel._isStopped()
+
+
+def test_instantiateNewChild_makes_wires_and_activates_a_child(run_rounds: RunRounds) -> None:
+    carousel = Carousel(Farewell).activate()
+    child = carousel.instantiateNewChild("solo")
+    assert child is not None and child.scheduler is not None
+    carousel.inboxes["inbox"].append("hi")
+    run_rounds(20)
+    assert sent(carousel, "outbox") == ["solo: hi"]
+
+
+def test_instantiateNewChild_logs_and_returns_None_when_the_factory_fails(
+        caplog: pytest.LogCaptureFixture) -> None:
+    def broken(item: Any) -> Any:
+        raise RuntimeError("no")
+
+    carousel = Carousel(broken)
+    assert carousel.instantiateNewChild("x") is None
+    assert any("componentFactory('x') raised" in e for e in chassisErrors(caplog))
+
+
+def test_factory_is_1_14s_name_for_componentFactory() -> None:
+    import Kamaelia.Chassis.Carousel as module
+    carousel = Carousel(Farewell)
+    assert carousel.factory is Farewell
+    assert module.__kamaelia_components__ == (Carousel,)

@@ -292,7 +292,7 @@ def test_a_control_message_no_child_can_take_is_logged(
 def test_an_unknown_component_name_is_reported_at_construction() -> None:
     with pytest.raises(ValueError, match=re.escape(
             "Graphline linkage ('A', 'outbox') -> ('B', 'inbox'): no component named 'B' "
-            "(its components: 'A'; 'self' is the Graphline)")):
+            "(its components: 'A'; 'self' or '' is the Graphline)")):
         Graphline(A=PureTransformer(), linkages={("A", "outbox"): ("B", "inbox")})
 
 
@@ -355,3 +355,54 @@ def test_its_children_and_linkages_keep_their_1_14_attribute_names() -> None:
     linkages = {("self", "inbox"): ("A", "inbox")}
     g = Graphline(A=a, linkages=linkages)
     assert g.components == {"A": a} and g.layout == linkages
+
+
+# ---------------------------------------------------------------- 1.14 spellings
+def test_an_empty_name_means_the_graphline_itself_as_in_1_14() -> None:
+    g = Graphline(
+        FIRST=PureTransformer(lambda s: s + "1"),
+        linkages={
+            ("", "inbox"): ("FIRST", "inbox"),
+            ("", "control"): ("FIRST", "control"),
+            ("FIRST", "outbox"): ("", "outbox"),
+            ("FIRST", "signal"): ("", "signal"),
+        },
+    )
+    finisher = producerFinished()
+    harness = Harness(g, ["x", "y"], finisher)
+    harness.run()
+    assert harness.got == ["x1", "y1"]
+    assert harness.control == [finisher]
+
+
+def test_boxes_named_with_an_empty_name_are_made_for_the_graphline() -> None:
+    child = PureTransformer(str.upper)
+    g = Graphline(CHILD=child, linkages={("", "words"): ("CHILD", "inbox"),
+                                         ("CHILD", "outbox"): ("", "shouts")})
+    assert "words" in g.inboxes and "shouts" in g.outboxes
+
+
+def test_boxes_made_for_self_take_the_description_of_the_childs_box() -> None:
+    g = Graphline(CHILD=PureTransformer(str.upper),
+                  linkages={("self", "words"): ("CHILD", "inbox"),
+                            ("CHILD", "outbox"): ("self", "shouts")})
+    assert g.Inboxes["words"] == PureTransformer.Inboxes["inbox"]
+    assert g.Outboxes["shouts"] == PureTransformer.Outboxes["outbox"]
+    assert "_cs" in g.outboxes and "_cs" in Graphline.Outboxes
+
+
+def test_a_subclass_may_extend_addExternalPostboxes() -> None:
+    class WithLog(Graphline):
+        def addExternalPostboxes(self) -> None:
+            super().addExternalPostboxes()
+            self.Outboxes["log"] = "added by the subclass"
+
+    g = WithLog(CHILD=PureTransformer(), linkages={("self", "inbox"): ("CHILD", "inbox")})
+    assert "log" in g.outboxes and "log" not in Graphline.Outboxes
+
+
+def test_the_module_has_1_14s_names() -> None:
+    import Kamaelia.Chassis.Graphline as module
+    from Axon.Component import component
+    assert module.__kamaelia_components__ == (Graphline,)
+    assert module.component is component

@@ -151,3 +151,21 @@ def test_a_component_lacking_a_box_is_reported_at_construction() -> None:
     with pytest.raises(BoxNotFound, match=re.escape(
             f"PAR linking argument 1: {odd.name} has no inbox 'inbox'")):
         PAR(Emitter([]), odd)
+
+
+# ---------------------------------------------------------------- 1.14 surface
+def test_a_policy_is_accepted_with_a_warning_and_the_default_policy_kept(
+        caplog: pytest.LogCaptureFixture) -> None:
+    sink = Collector()
+    par = PAR(Emitter(["a"]), policy="mine")
+    assert par.policy == "mine" and PAR.policy is None
+    assert any("policy='mine'" in w and par.name in w for w in chassisWarnings(caplog))
+    Pipeline(par, sink).run()
+    assert sink.got == ["a"]
+
+
+def test_it_has_1_14s_spare_outboxes_and_names() -> None:
+    import Kamaelia.Chassis.PAR as module
+    par = PAR(PureTransformer())
+    assert "_co" in par.outboxes and "_cs" in par.outboxes
+    assert module.__kamaelia_components__ == (PAR,)

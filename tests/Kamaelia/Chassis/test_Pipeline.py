@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -249,3 +249,61 @@ def test_an_error_names_the_link_that_failed() -> None:
 
 def test_lower_case_alias() -> None:
     assert pipeline is Pipeline
+
+
+# ---------------------------------------------------------------- circular (1.14)
+class Counter(component):
+    """Sends 0, then each number that comes back, until it gets ``upto`` back;
+    records what came back, then signals producerFinished and ends."""
+
+    def __init__(self, upto: int) -> None:
+        super().__init__()
+        self.upto = upto
+        self.back: list[int] = []
+
+    def main(self) -> Iterator[Any]:
+        self.send(0, "outbox")
+        while True:
+            for n in self.Inbox("inbox"):
+                self.back.append(n)
+                if n >= self.upto:
+                    self.send(producerFinished(self), "signal")
+                    return
+                self.send(n, "outbox")
+            if not self.anyReady():
+                self.pause()
+            yield 1
+
+
+def test_circular_links_the_last_component_back_to_the_first() -> None:
+    counter = Counter(upto=5)
+    ring = Pipeline(counter, PureTransformer(add(1)), circular=True)
+    watcher = watch(ring)
+    ring.run()
+    assert counter.back == [1, 2, 3, 4, 5]
+    assert watcher.got == []                          # nothing leaves the ring
+    assert [type(m) for m in watcher.control] == [producerFinished]   # sent when it ends
+
+
+def test_circular_is_a_class_attribute_a_subclass_may_set() -> None:
+    class Ring(Pipeline):
+        circular = True
+
+    counter = Counter(upto=3)
+    Ring(counter, PureTransformer(add(1))).run()
+    assert counter.back == [1, 2, 3]
+    assert Pipeline.circular is False
+
+
+def test_a_circular_pipelines_inbox_still_reaches_the_first_child() -> None:
+    first = PureTransformer(lambda s: s + "!")
+    ring = Pipeline(first, circular=True)
+    assert first.inboxes["inbox"].sources and first.inboxes["control"].sources
+    assert [link.sinkbox for link in ring.postoffice.linkages if link.sink is first] == [
+        "inbox", "control", "inbox", "control"]
+
+
+def test_the_module_has_1_14s_names() -> None:
+    import Kamaelia.Chassis.Pipeline as module
+    assert module.__kamaelia_components__ == (Pipeline,)
+    assert module.component is component and module.pipeline is Pipeline

@@ -106,3 +106,8 @@ def test_a_carousel_without_the_carousels_boxes_is_refused_naming_the_box() -> N
     with pytest.raises(BoxNotFound, match=re.escape(
             f"{not_a_carousel.name} has no inbox 'next'")):
         JoinChooserToCarousel(Playlist([]), not_a_carousel)
+
+
+def test_the_module_lists_its_prefabs_as_1_14_did() -> None:
+    import Kamaelia.Chassis.Prefab as module
+    assert module.__kamaelia_prefabs__ == (module.JoinChooserToCarousel,)

@@ -168,3 +168,31 @@ def test_a_component_lacking_a_box_is_reported_at_construction() -> None:
     with pytest.raises(BoxNotFound, match=re.escape(
             f"Seq argument 1: {odd.name} has no outbox 'signal'")):
         Seq(Emitter([]), odd)
+
+
+# ---------------------------------------------------------------- 1.14's strings
+class Printing(component):
+    """Prints its word, then ends."""
+
+    def __init__(self, word: str) -> None:
+        super().__init__()
+        self.word = word
+
+    def main(self) -> Iterator[Any]:
+        print(self.word)
+        yield 1
+
+
+def test_strings_in_the_sequence_are_printed_in_their_turn(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    seq = Seq("BEGIN", Printing("one"), "MIDDLE", Printing("two"), "END")
+    watcher = watch(seq)
+    seq.run()
+    assert capsys.readouterr().out == "BEGIN\none\nMIDDLE\ntwo\nEND\n"
+    assert [type(m) for m in watcher.control] == [producerFinished]
+    assert seq.sequence[0] == "BEGIN" and len(seq.components) == 2
+
+
+def test_the_module_has_1_14s_names() -> None:
+    import Kamaelia.Chassis.Seq as module
+    assert module.__kamaelia_components__ == (Seq,)

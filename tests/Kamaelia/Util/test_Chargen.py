@@ -69,3 +69,11 @@ def test_messages_on_its_unused_inbox_are_logged_and_dropped(
 def test_other_control_messages_are_logged_and_ignored(
         caplog: pytest.LogCaptureFixture) -> None:
     assertUnexpectedControlIgnored(Chargen, caplog, [], [])
+
+
+def test_1_14s_tests_demo_prints_a_few_messages_and_stops(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import Kamaelia.Util.Chargen as module
+    module.tests(count=2)
+    assert capsys.readouterr().out == "Hello World\nHello World\n"
+    assert module.__kamaelia_components__ == (Chargen,)

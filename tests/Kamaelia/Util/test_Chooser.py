@@ -58,9 +58,32 @@ def test_items_may_be_any_iterable_and_are_read_once() -> None:
     assert choose(["NEXT"], items=iter(["x", "y"])) == ["x", "y"]
 
 
-def test_an_unknown_command_is_logged_and_skipped(caplog: pytest.LogCaptureFixture) -> None:
-    assertBadMessageSkipped(lambda: Chooser(SLIDES), caplog, "Kamaelia.Util.Chooser",
-                            ["NEXT", "JUMP", "NEXT"], "JUMP", ["a", "b", "c"])
+def test_an_unknown_command_is_logged_and_taken_as_SAME_as_in_1_14(
+        caplog: pytest.LogCaptureFixture) -> None:
+    target = Chooser(SLIDES)
+    with caplog.at_level(logging.WARNING, logger="Kamaelia.Util.Chooser"):
+        sink = run(target, ["NEXT", "JUMP", "NEXT"], [producerFinished()])
+    assert sink.got == ["a", "b", "b", "c"]
+    assert any(target.name in r.getMessage() and "'JUMP'" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_moves_go_through_1_14s_methods_which_a_subclass_may_override() -> None:
+    class Skipping(Chooser):
+        def gotoNext(self) -> bool:
+            self.index = min(self.index + 2, len(self.items) - 1)
+            return True
+
+    assert run(Skipping(["a", "b", "c", "d"]), ["NEXT", "NEXT"],
+               [producerFinished()]).got == ["a", "c", "d"]
+
+
+def test_shutdown_is_1_14s_method_and_passes_the_message_on() -> None:
+    target = Chooser(SLIDES)
+    assert target.shutdown() is False
+    stop = shutdownMicroprocess()
+    target.inboxes["control"].append(stop)
+    assert target.shutdown() is True and list(target.outboxes["signal"]) == [stop]
 
 
 @pytest.mark.parametrize("message_class", [producerFinished, shutdownMicroprocess])
@@ -108,6 +131,16 @@ def test_forward_chooser_reads_its_iterable_lazily(run_rounds: RunRounds) -> Non
     assert sink.got == [0, 1] and read == [0, 1]
     target.inboxes["control"].append(shutdownMicroprocess())
     assert run_rounds(SETTLE)
+
+
+def test_forward_chooser_has_1_14s_items_getCurrentChoice_and_gotoNext() -> None:
+    target = ForwardIteratingChooser(items=["a", "b"])
+    assert target.getCurrentChoice() == "a"          # read when it was made, as in 1.14
+    assert target.gotoNext() is True and target.getCurrentChoice() == "b"
+    assert target.gotoNext() is False and target.getCurrentChoice() == "b"
+    assert list(target.items) == []
+    with pytest.raises(IndexError):
+        ForwardIteratingChooser().getCurrentChoice()
 
 
 def test_forward_chooser_with_nothing_finishes_at_once() -> None:

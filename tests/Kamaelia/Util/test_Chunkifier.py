@@ -10,7 +10,7 @@ import pytest
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 from componentharness import (assertBadMessageSkipped, assertShutdownPassesOn,
                               assertUnexpectedControlIgnored, run)
-from Kamaelia.Util.Chunkifier import Chunkifier
+from Kamaelia.Util.Chunkifier import CharacterFIFO, Chunkifier
 
 LOGGER = "Kamaelia.Util.Chunkifier"
 
@@ -74,3 +74,30 @@ def test_shutdown_sends_the_short_last_chunk_then_passes_the_message_on(
 def test_other_control_messages_are_logged_and_ignored(
         caplog: pytest.LogCaptureFixture) -> None:
     assertUnexpectedControlIgnored(lambda: Chunkifier(2), caplog, ["abc"], ["ab", "c"])
+
+
+def test_CharacterFIFO_is_1_14s_queue_of_characters() -> None:
+    queue = CharacterFIFO()
+    queue.push("abc")
+    queue.push("defg")
+    assert len(queue) == 7
+    assert queue.poplength(5) == "abcde" and len(queue) == 2
+    with pytest.raises(IndexError):
+        queue.poplength(3)
+    assert queue.poplength(2) == "fg"
+
+
+def test_chunks_are_sent_through_sendChunk_and_sendPartialChunk() -> None:
+    calls: list[str] = []
+
+    class Recording(Chunkifier):
+        def sendChunk(self) -> None:
+            calls.append("whole")
+            super().sendChunk()
+
+        def sendPartialChunk(self) -> None:
+            calls.append("partial")
+            super().sendPartialChunk()
+
+    sink = run(Recording(chunksize=2), ["abcde"], [producerFinished()])
+    assert sink.got == ["ab", "cd", "e"] and calls == ["whole", "whole", "partial"]

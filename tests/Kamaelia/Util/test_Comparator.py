@@ -9,7 +9,7 @@ import pytest
 
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Axon.Scheduler import scheduler
-from componentharness import Collector, attach, errorsLogged
+from componentharness import Collector, attach, errorsLogged, run
 from Kamaelia.Util.Comparator import Comparator
 
 RunRounds = Callable[[int], bool]
@@ -84,5 +84,38 @@ def test_other_control_messages_are_logged_and_ignored(
 
 
 def test_it_has_the_1_14_boxes() -> None:
-    assert set(Comparator().inboxes) == {"inA", "inB", "control"}
+    assert set(Comparator().inboxes) == {"inA", "inB", "control", "inbox"}    # as in 1.14
     assert set(Comparator().outboxes) == {"outbox", "signal"}
+
+
+def test_a_subclass_may_override_combine_as_in_1_14() -> None:
+    class Difference(Comparator):
+        def combine(self, valA: Any, valB: Any) -> Any:
+            return valA - valB
+
+    compare = Difference()
+    compare.inboxes["inA"].extend([5, 7])
+    compare.inboxes["inB"].extend([2, 7])
+    sink = run(compare, [], [producerFinished()])
+    assert sink.got == [3, 0]
+
+
+def test_mainBody_compares_one_pair_per_step() -> None:
+    compare = Comparator()
+    compare.inboxes["inA"].extend([1, 2])
+    compare.inboxes["inB"].extend([1, 3])
+    assert compare.mainBody() == 1 and list(compare.outboxes["outbox"]) == [True]
+    stop = producerFinished()
+    compare.inboxes["control"].append(stop)
+    assert compare.mainBody() == 0
+    assert list(compare.outboxes["outbox"]) == [True, False]
+    assert list(compare.outboxes["signal"]) == [stop]
+
+
+def test_it_has_1_14s_unused_inbox_and_old_name(caplog: pytest.LogCaptureFixture) -> None:
+    import Kamaelia.Util.Comparator as module
+    assert module.comparator is Comparator and "inbox" in Comparator.Inboxes
+    compare = Comparator()
+    with caplog.at_level(logging.WARNING, logger="Kamaelia.Util.Comparator"):
+        run(compare, ["stray"], [producerFinished()])
+    assert any("'stray'" in r.getMessage() for r in caplog.records)

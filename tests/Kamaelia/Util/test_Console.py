@@ -88,6 +88,25 @@ def test_echoer_forwards_each_message_when_forwarder_is_set(
     assert len(sink.got) == 2 and sink.got[0] == "x\n" and sink.got[1] is shown
 
 
+def test_echoer_writes_its_tag_before_each_message(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    Pipeline(DataSource(["a", 2, Shown()]), ConsoleEchoer(tag="\n> ")).run()
+    assert capsys.readouterr().out == "\n> a\n> 2\n> <str form>"
+
+
+def test_echoer_takes_1_14s_positional_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    sink = Collector()
+    echoer = ConsoleEchoer(True, True, "#")
+    assert echoer.serialise is repr and echoer.tag == "#"
+    Pipeline(DataSource(["x"]), echoer, sink).run()
+    assert capsys.readouterr().out == "#'x'" and sink.got == ["x"]
+
+
+def test_echoer_refuses_a_tag_that_is_not_text() -> None:
+    with pytest.raises(TypeError, match="tag must be a str, not 5"):
+        ConsoleEchoer(tag=5)
+
+
 def test_echoer_forwards_nothing_by_default(capsys: pytest.CaptureFixture[str]) -> None:
     sink = Collector()
     Pipeline(DataSource(["x\n"]), ConsoleEchoer(), sink).run()
@@ -238,3 +257,23 @@ def test_reader_thread_has_ended_when_the_system_has(monkeypatch: pytest.MonkeyP
 
     Pipeline(Recording(), Collector()).run()
     assert len(seen) == 1 and not seen[0].is_alive()
+
+
+def test_reader_stops_through_its_shutdown_method_which_a_subclass_may_override(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a\nb\nc\n"))
+
+    class TwoLines(ConsoleReader):
+        checks = 0
+
+        def shutdown(self) -> bool:
+            self.checks += 1
+            if self.checks > 2:
+                self.send(producerFinished(self), "signal")
+                return True
+            return super().shutdown()
+
+    sink = Collector()
+    Pipeline(TwoLines(), sink).run()
+    assert sink.got == ["a\n", "b\n"] and len(sink.control) == 1
+

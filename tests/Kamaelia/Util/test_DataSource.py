@@ -100,3 +100,12 @@ def test_triggeredsource_waits_for_triggers_until_shut_down() -> None:
     assert [type(m) for m in sink.control] == [shutdownMicroprocess]
     assert trigger._isStopped()
     assert scheduler.run.listAllThreads() == []
+
+
+def test_TriggeredSource_is_a_PureTransformer_as_in_1_14() -> None:
+    import Kamaelia.Util.DataSource as module
+    from Kamaelia.Util.PureTransformer import PureTransformer
+    trigger = TriggeredSource(msg="ding")
+    assert isinstance(trigger, PureTransformer) and trigger.msg == "ding"
+    assert module.__kamaelia_prefabs__ == (TriggeredSource,)
+    assert module.__kamaelia_components__ == (DataSource,)

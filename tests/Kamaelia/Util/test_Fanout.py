@@ -43,9 +43,37 @@ def test_every_message_goes_out_of_each_named_outbox_in_order(run_rounds: RunRou
         assert sink.got == list(range(10))
 
 
-def test_it_has_exactly_the_named_outboxes_and_signal() -> None:
+def test_it_has_the_named_outboxes_and_1_14s_outbox_and_signal() -> None:
     assert set(Fanout(["x", "outbox"]).outboxes) == {"x", "outbox", "signal"}
-    assert set(Fanout([]).outboxes) == {"signal"}
+    assert set(Fanout([]).outboxes) == {"outbox", "signal"}
+
+
+def test_its_outbox_gets_copies_too_while_linked_as_in_1_14(run_rounds: RunRounds) -> None:
+    sink, side = Collector(), Collector()
+    fan = Fanout(["side"])
+    fan.link((fan, "side"), (side, "inbox"))
+    fan.link((fan, "outbox"), (sink, "inbox"))
+    fan.inboxes["inbox"].extend(["a", "b"])
+    for each in (fan, sink, side):
+        each.activate()
+    run_rounds(30)
+    assert sink.got == ["a", "b"] and side.got == ["a", "b"]
+
+
+def test_an_unlinked_outbox_hoards_nothing(run_rounds: RunRounds) -> None:
+    fan = Fanout(["x"])
+    sink = Collector()
+    fan.link((fan, "x"), (sink, "inbox"))
+    fan.inboxes["inbox"].extend([1, 2])
+    fan.activate()
+    sink.activate()
+    run_rounds(30)
+    assert sink.got == [1, 2] and len(fan.outboxes["outbox"]) == 0
+
+
+def test_fanout_is_1_14s_old_name() -> None:
+    import Kamaelia.Util.Fanout as module
+    assert module.fanout is Fanout and module.__kamaelia_components__ == (Fanout,)
 
 
 @pytest.mark.parametrize("message_class", [producerFinished, shutdownMicroprocess])

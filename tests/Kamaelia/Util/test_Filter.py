@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -72,3 +73,72 @@ def test_other_control_messages_are_logged_and_ignored(
 def test_a_filter_without_a_filter_method_raises_TypeError_naming_it(bad: Any) -> None:
     with pytest.raises(TypeError, match=re.escape(repr(bad))):
         Filter(bad)
+
+
+class Pairs:
+    """Joins messages in pairs; on 1.14's flush call ("") hands over a lone one."""
+
+    def __init__(self) -> None:
+        self.held: list[str] = []
+
+    def filter(self, newtext: str) -> str | None:
+        if newtext == "":
+            if not self.held:
+                return None
+            return self.held.pop()
+        self.held.append(newtext)
+        if len(self.held) < 2:
+            return None
+        pair, self.held = "+".join(self.held), []
+        return pair
+
+
+def test_on_shutdown_the_filter_is_flushed_as_in_1_14() -> None:
+    sink = run(Filter(Pairs()), ["a", "b", "c"], [producerFinished()])
+    assert sink.got == ["a+b", "c"]
+
+
+def test_the_default_filter_passes_everything_and_flushing_it_ends() -> None:
+    sink = run(Filter(), ["a", "", 0], [producerFinished()])
+    assert sink.got == ["a", "", 0]
+
+
+def test_a_subclass_may_override_closeDownComponent() -> None:
+    class Trailer(Filter):
+        def closeDownComponent(self) -> None:
+            self.send("the end", "outbox")
+
+    assert run(Trailer(), ["a"], [producerFinished()]).got == ["a", "the end"]
+
+
+def test_mainBody_does_one_step_of_1_14s_loop() -> None:
+    target = Filter(Pairs())
+    target.inboxes["inbox"].extend(["a", "b"])
+    assert target.mainBody() == 1 and list(target.outboxes["outbox"]) == []
+    assert target.mainBody() == 1 and list(target.outboxes["outbox"]) == ["a+b"]
+    stop = producerFinished()
+    target.inboxes["control"].append(stop)
+    assert target.mainBody() == 0 and list(target.outboxes["signal"]) == [stop]
+
+
+def test_FilterComponent_and_NullFilter_keep_1_14s_names() -> None:
+    import Kamaelia.Util.Filter as module
+    from Kamaelia.Util.FilterComponent import FilterComponent
+    assert module.FilterComponent is Filter is FilterComponent
+    assert NullFilter().filter(newtext="x") == "x"
+    assert module.__kamaelia_components__ == (Filter,)
+
+
+def test_a_filter_that_never_ends_its_flush_is_stopped_and_logged(
+        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    import Kamaelia.Util.Filter as module
+    monkeypatch.setattr(module, "FLUSH_LIMIT", 5)
+
+    class Forever:
+        def filter(self, newtext: str) -> str:
+            return "again"
+
+    with caplog.at_level(logging.ERROR, logger="Kamaelia.Util.Filter"):
+        sink = run(Filter(Forever()), [], [producerFinished()])
+    assert sink.got == ["again"] * 5
+    assert any("after 5 flushes" in r.getMessage() for r in caplog.records)

@@ -66,3 +66,12 @@ def test_shutdown_sends_the_unterminated_last_line_then_passes_the_message_on(
 def test_other_control_messages_are_logged_and_ignored(
         caplog: pytest.LogCaptureFixture) -> None:
     assertUnexpectedControlIgnored(LineSplit, caplog, ["a\n"], ["a"])
+
+
+def test_it_is_a_PureTransformer_whose_processMessage_sends_the_lines() -> None:
+    from Kamaelia.Util.PureTransformer import PureTransformer
+    assert issubclass(LineSplit, PureTransformer)
+    splitter = LineSplit()
+    assert splitter.processMessage("a\nb\nc") is None
+    assert list(splitter.outboxes["outbox"]) == ["a", "b"]
+    assert list(splitter.finish()) == ["c"]

@@ -88,3 +88,25 @@ def test_shutdownMicroprocess_stops_it_at_once_reporting_unsent_items(
 def test_other_control_messages_are_logged_and_ignored(
         caplog: pytest.LogCaptureFixture) -> None:
     assertUnexpectedControlIgnored(PromptedTurnstile, caplog, [], [])
+
+
+def test_checkShutdown_returns_canStop_and_mustStop_as_in_1_14() -> None:
+    gate = PromptedTurnstile()
+    assert gate.checkShutdown() == (False, False)
+    finished = producerFinished()
+    gate.inboxes["control"].append(finished)
+    assert gate.checkShutdown() == (True, False) and gate.shutdownMsg is finished
+    stop = shutdownMicroprocess()
+    gate.inboxes["control"].append(stop)
+    assert gate.checkShutdown() == (True, True) and gate.shutdownMsg is stop
+
+
+def test_main_stops_through_checkShutdown_which_a_subclass_may_override() -> None:
+    class Impatient(PromptedTurnstile):
+        def checkShutdown(self) -> tuple[bool, bool]:
+            canStop, mustStop = super().checkShutdown()
+            return canStop, canStop         # a producerFinished stops it at once
+
+    finished = producerFinished()
+    sink = run(Impatient(), ["a", "b"], [finished], next=["go"])
+    assert sink.got == ["a"] and sink.control == [finished]

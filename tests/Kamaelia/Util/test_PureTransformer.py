@@ -113,3 +113,28 @@ def test_other_control_messages_are_logged_and_ignored(
     assert sink.got == ["X"]
     assert [type(m) for m in sink.control] == [producerFinished]
     assert any("just chatting" in r.getMessage() for r in caplog.records)
+
+
+def test_a_subclass_overrides_processMessage_as_in_1_14() -> None:
+    class Doubler(PureTransformer):
+        def processMessage(self, msg: Any) -> Any:
+            return msg * 2
+
+    sink = Collector()
+    Pipeline(DataSource([1, 2]), Doubler(), sink).run()
+    assert sink.got == [2, 4]
+
+
+def test_a_subclass_may_send_more_on_shutdown_with_finish() -> None:
+    class Trailer(PureTransformer):
+        def finish(self) -> list[str]:
+            return ["the end"]
+
+    sink = Collector()
+    Pipeline(DataSource(["a"]), Trailer(), sink).run()
+    assert sink.got == ["a", "the end"]
+
+
+def test_the_module_lists_its_component() -> None:
+    import Kamaelia.Util.PureTransformer as module
+    assert module.__kamaelia_components__ == (PureTransformer,)

@@ -73,3 +73,40 @@ def test_other_control_messages_are_logged_and_ignored(
         caplog: pytest.LogCaptureFixture) -> None:
     assertUnexpectedControlIgnored(lambda: RangeFilter([(0, 0)]), caplog, numbered(2),
                                    [(0, "item0")])
+
+
+def test_handleControl_canStop_and_mustStop_are_1_14s_methods() -> None:
+    target = RangeFilter([(1, 2)])
+    assert target.canStop() is False and target.mustStop() is False
+    finished = producerFinished()
+    target.inboxes["control"].append(finished)
+    assert target.canStop() is True and target.mustStop() is False
+    stop = shutdownMicroprocess()
+    target.inboxes["control"].append(stop)
+    target.handleControl()
+    assert target.shutdownMsg is stop and target.mustStop() is True
+
+
+def test_a_subclasss_canStop_decides_when_it_ends() -> None:
+    class Eager(RangeFilter):
+        def canStop(self) -> bool:
+            super().canStop()
+            self.shutdownMsg = self.shutdownMsg or producerFinished()
+            return True                       # ends without being told
+
+    sink = run(Eager([(0, 9)]), [(1, "a")], [])
+    assert sink.got == [(1, "a")] and [type(m) for m in sink.control] == [producerFinished]
+
+
+def test_waitSend_sends_or_waits_and_stops_when_told_to_at_once() -> None:
+    target = RangeFilter([(0, 1)])
+    assert list(target.waitSend("x", "outbox")) == []
+    assert list(target.outboxes["outbox"]) == ["x"]
+    full = RangeFilter([(0, 1)])
+    full.outboxes["outbox"].setSize(1)
+    full.send("first", "outbox")
+    waiting = full.waitSend("second", "outbox")
+    assert next(waiting) == 1                 # full: it waits
+    full.inboxes["control"].append(shutdownMicroprocess())
+    with pytest.raises(UserWarning, match="STOP"):
+        next(waiting)

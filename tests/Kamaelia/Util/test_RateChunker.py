@@ -71,3 +71,20 @@ def test_other_control_messages_are_logged_and_ignored(
         caplog: pytest.LogCaptureFixture) -> None:
     assertUnexpectedControlIgnored(lambda: RateChunker(2, 1, 1), caplog, ["abc"],
                                    ["ab", "c"])
+
+
+def test_checkShutdown_is_1_14s_method_and_main_uses_it() -> None:
+    target = RateChunker(datarate=4, quantasize=1, chunkrate=2)
+    assert target.checkShutdown() == (False, False) and target.quanta == 1
+    finished = producerFinished()
+    target.inboxes["control"].append(finished)
+    assert target.checkShutdown() == (True, False) and target.shutdownMsg is finished
+
+    class Eager(RateChunker):
+        def checkShutdown(self) -> tuple[bool, bool]:
+            super().checkShutdown()
+            self.shutdownMsg = self.shutdownMsg or producerFinished()
+            return True, False                # ends without being told
+
+    sink = run(Eager(datarate=4, quantasize=1, chunkrate=2), ["abcde"], [])
+    assert sink.got == ["ab", "cd", "e"] and len(sink.control) == 1

@@ -49,9 +49,36 @@ def test_ratelimit_sends_the_first_message_at_once_and_holds_the_rest(
     assert scheduler.run.isThreadPaused(limit)      # waiting for its deadline
 
 
+def test_ratelimit_has_1_14s_interval_and_hardlimit() -> None:
+    limit = MessageRateLimit(10)
+    assert limit.interval == pytest.approx(1 / 11) and MessageRateLimit.hardlimit == 0
+
+
+def test_ratelimit_hardlimit_limits_its_inbox(run_rounds: Rounds) -> None:
+    class Held(MessageRateLimit):
+        hardlimit = 3
+
+    limit = Held(4, buffer=0, timefunc=FakeClock())
+    attach(limit)
+    run_rounds(5)
+    assert limit.inboxes["inbox"].getSize() == 3
+
+
+def test_ratelimit_buffers_only_once_at_the_start_as_1_14(run_rounds: Rounds) -> None:
+    time = FakeClock()
+    limit, sink = limiter(time, rate=4, buffer=2)
+    limit.inboxes["inbox"].extend(["a", "b"])
+    run_rounds(10)
+    later(time, 1, limit, run_rounds)
+    assert sink.got == ["a", "b"]
+    limit.inboxes["inbox"].append("c")              # one message, below the buffer
+    later(time, 1, limit, run_rounds)
+    assert sink.got == ["a", "b", "c"]
+
+
 def test_ratelimit_lets_one_more_through_per_interval(run_rounds: Rounds) -> None:
     time = FakeClock()
-    limit, sink = limiter(time, rate=4)             # one every 0.25 s
+    limit, sink = limiter(time, rate=4)             # one every 1/4.4 s
     limit.inboxes["inbox"].extend(range(10))
     run_rounds(10)
     for sent in range(2, 6):
@@ -172,25 +199,26 @@ def controller(time: FakeClock, cls: type = ByteRate_RequestControl,
     return control, attach(control)
 
 
-def test_byterate_asks_for_nothing_until_a_chunk_of_credit_has_built_up(
+def test_byterate_asks_for_a_chunk_at_once_then_one_per_timestep_as_1_14(
         run_rounds: Rounds) -> None:
     time = FakeClock()
     control, sink = controller(time)                # a chunk every 0.125 s
+    assert control.timestep == 0.125
     run_rounds(10)
-    assert sink.got == []
+    assert sink.got == [10]
     assert scheduler.run.isThreadPaused(control)
     later(time, 0.0625, control, run_rounds)
-    assert sink.got == []
-    later(time, 0.0625, control, run_rounds)
     assert sink.got == [10]
+    later(time, 0.0625, control, run_rounds)
+    assert sink.got == [10, 10]
 
 
-def test_byterate_catches_up_with_one_request_per_chunk_due(run_rounds: Rounds) -> None:
+def test_byterate_catches_up_with_one_request_per_timestep_missed(run_rounds: Rounds) -> None:
     time = FakeClock()
     control, sink = controller(time)
     run_rounds(10)
     later(time, 0.5, control, run_rounds)
-    assert sink.got == [10, 10, 10, 10]
+    assert sink.got == [10] * 5
 
 
 def test_byterate_with_aggregation_merges_the_requests_due(run_rounds: Rounds) -> None:
@@ -199,23 +227,63 @@ def test_byterate_with_aggregation_merges_the_requests_due(run_rounds: Rounds) -
     run_rounds(10)
     later(time, 0.5, control, run_rounds)
     later(time, 0.125, control, run_rounds)
-    assert sink.got == [40, 10]
+    assert sink.got == [10, 40, 10]
+    assert control.aggregate is True
 
 
-def test_byterate_never_asks_for_more_than_rate_times_elapsed(run_rounds: Rounds) -> None:
+def test_byterate_asks_for_rate_times_elapsed_give_or_take_a_chunk(run_rounds: Rounds) -> None:
     time, start = FakeClock(), FakeClock().now
     control, sink = controller(time, rate=1000, chunksize=64)
     run_rounds(10)
     for step in [0.01, 0.3, 0.07, 0.5, 0.001, 0.249, 0.6, 0.033] * 3:
         later(time, step, control, run_rounds)
         requested = sum(sink.got)
-        assert requested <= 1000 * (time.now - start)
-        assert requested > 1000 * (time.now - start) - 64     # and keeps up
+        assert 1000 * (time.now - start) - 64 < requested <= 1000 * (time.now - start) + 64
 
 
-@pytest.mark.parametrize("rate,chunksize", [(80, 80), (0.5, 1), (2.9, 2)])
-def test_byterate_default_chunksize_is_the_rate_as_an_int(rate: float, chunksize: int) -> None:
-    assert ByteRate_RequestControl(rate=rate).chunksize == chunksize
+def test_byterate_a_fractional_chunksize_adds_up_to_the_rate(run_rounds: Rounds) -> None:
+    time = FakeClock()
+    control, sink = controller(time, rate=10, chunksize=None, chunkrate=3)
+    assert control.chunksize == pytest.approx(10 / 3)
+    run_rounds(10)
+    for _ in range(3):
+        later(time, 1 / 3, control, run_rounds)
+    assert sink.got == [3, 3, 3, 1, 3] and all(isinstance(n, int) for n in sink.got)
+
+
+def test_getChunksToSend_is_a_generator_of_the_requests_due() -> None:
+    time = FakeClock()
+    control = ByteRate_RequestControl(rate=80, chunksize=10, timefunc=time)
+    control.resetTiming()
+    assert list(control.getChunksToSend()) == [10]
+    assert list(control.getChunksToSend()) == []
+    time.advance(0.25)
+    assert list(control.getChunksToSend()) == [10, 10]
+
+
+@pytest.mark.parametrize("argd,chunksize,timestep", [
+    ({}, 100, 0.001),                               # 1.14: max(1, rate / 1000)
+    ({"rate": 80}, 1, 1 / 80),
+    ({"rate": 50, "chunkrate": 5}, 10, 0.2),
+    ({"rate": 50, "chunksize": 25}, 25, 0.5),
+])
+def test_byterate_chunking_follows_1_14(argd: dict[str, Any], chunksize: float,
+                                        timestep: float) -> None:
+    control = ByteRate_RequestControl(**argd)
+    assert control.chunksize == chunksize and control.timestep == pytest.approx(timestep)
+
+
+def test_byterate_takes_1_14s_positional_arguments() -> None:
+    control = ByteRate_RequestControl(100, None, 4, True)
+    assert (control.chunksize, control.timestep, control.aggregate) == (25, 0.25, True)
+
+
+def test_byterate_given_chunksize_and_chunkrate_uses_chunksize_with_a_warning(
+        caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        control = ByteRate_RequestControl(rate=100, chunksize=20, chunkrate=50)
+    assert control.chunksize == 20 and control.timestep == 0.2
+    assert any("chunksize wins" in r.getMessage() for r in caplog.records)
 
 
 def test_byterate_messages_on_its_unused_inbox_are_logged_and_dropped(
@@ -238,7 +306,10 @@ def test_byterate_a_shutdown_message_ends_it_and_is_passed_on(cls: type,
     ({"rate": 0}, ValueError, "0"),
     ({"rate": None}, TypeError, "None"),
     ({"chunksize": 0}, ValueError, "0"),
-    ({"chunksize": 1.5}, TypeError, "1.5"),
+    ({"chunksize": 0.5}, ValueError, "0.5"),
+    ({"chunksize": "1"}, TypeError, "'1'"),
+    ({"rate": 5, "chunkrate": 10}, ValueError, "0.5"),
+    ({"chunkrate": 0}, ValueError, "0"),
     ({"timefunc": 3}, TypeError, "3"),
 ])
 def test_byterate_bad_arguments_raise_naming_the_value(argd: dict[str, Any], error: type,
@@ -259,12 +330,40 @@ def test_variablebyterate_takes_a_new_rate_at_once_keeping_earned_credit(
     time = FakeClock()
     control, sink = controller(time, cls=VariableByteRate_RequestControl)
     run_rounds(10)
-    later(time, 0.0625, control, run_rounds)        # 5 of credit at 80/s
+    assert sink.got == [10]                         # the first chunk at once
+    later(time, 0.0625, control, run_rounds)        # half a chunk earned at 80/s
     control.inboxes["inbox"].append(160)
     run_rounds(10)
-    assert control.rate == 160
-    later(time, 0.03125, control, run_rounds)       # + 5 at 160/s
-    assert sink.got == [10]
+    assert control.rate == 160 and control.timestep == 0.0625
+    later(time, 0.03125, control, run_rounds)       # the other half at 160/s
+    assert sink.got == [10, 10]
+
+
+def test_variablebyterate_methods_take_the_time_as_in_1_14() -> None:
+    control = VariableByteRate_RequestControl(rate=80, chunksize=10)
+    control.resetTiming(50.0)
+    assert list(control.getChunksToSend(50.0)) == [10]
+    assert list(control.getChunksToSend(50.1)) == []
+    assert list(control.getChunksToSend(50.25)) == [10, 10]
+    control.changeRate(40, 50.25)
+    assert control.timestep == 0.25
+    assert list(control.getChunksToSend(50.5)) == [10]
+
+
+@pytest.mark.parametrize("argd,chunksize,timestep", [
+    ({}, 10000, 0.1),                               # 1.14: chunkrate=10
+    ({"rate": 60, "chunksize": 20}, 20, 1 / 3),
+    ({"rate": 60, "chunkrate": 2}, 30, 0.5),
+])
+def test_variablebyterate_chunking_follows_1_14(argd: dict[str, Any], chunksize: float,
+                                                timestep: float) -> None:
+    control = VariableByteRate_RequestControl(**argd)
+    assert control.chunksize == chunksize and control.timestep == pytest.approx(timestep)
+
+
+def test_variablebyterate_with_neither_chunksize_nor_chunkrate_raises() -> None:
+    with pytest.raises(ValueError, match="chunkrate=None"):
+        VariableByteRate_RequestControl(chunkrate=None)
 
 
 def test_variablebyterate_a_bad_rate_is_logged_and_ignored(
@@ -302,8 +401,17 @@ def test_ondemandlimit_is_a_turnstile_driven_by_slidecontrol(run_rounds: Rounds)
 
 def test_ondemandlimit_producerFinished_ends_it_once_the_items_are_taken() -> None:
     finished = producerFinished()
-    sink = run(OnDemandLimit(), ["a", "b"], [finished], slidecontrol=[1, 2])
+    sink = run(OnDemandLimit(), ["a", "b"], [finished], slidecontrol=["NEXT", "NEXT"])
     assert sink.got == ["a", "b"] and sink.control == [finished]
+
+
+def test_ondemandlimit_lets_items_through_only_for_NEXT_as_in_1_14(run_rounds: Rounds) -> None:
+    limit = OnDemandLimit()
+    sink = attach(limit)
+    limit.inboxes["inbox"].extend(["slide1", "slide2"])
+    limit.inboxes["slidecontrol"].extend(["PREV", 1, "NEXT"])
+    run_rounds(5)
+    assert sink.got == ["slide1"]
 
 
 def test_ondemandlimit_shutdownMicroprocess_ends_it_at_once() -> None:

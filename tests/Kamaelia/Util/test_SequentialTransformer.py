@@ -60,3 +60,15 @@ def test_other_control_messages_are_logged_and_ignored(
         caplog: pytest.LogCaptureFixture) -> None:
     assertUnexpectedControlIgnored(lambda: SequentialTransformer(str.upper), caplog,
                                    ["x"], ["X"])
+
+
+def test_pipeline_and_processMessage_are_1_14s_methods() -> None:
+    target = SequentialTransformer(str.strip, str.upper)
+    assert target.pipeline(" a ") == "A" and target.processMessage(" b ") == "B"
+
+    class Bracketed(SequentialTransformer):
+        def processMessage(self, msg: Any) -> Any:
+            return f"[{self.pipeline(msg)}]"
+
+    sink = run(Bracketed(str.upper), ["x"], [producerFinished()])
+    assert sink.got == ["[X]"]

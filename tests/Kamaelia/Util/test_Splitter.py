@@ -316,3 +316,85 @@ def test_bad_arguments_raise_TypeError_naming_them(make: Callable[[], Any],
                                                    match: str) -> None:
     with pytest.raises(TypeError, match=re.escape(match)):
         make()
+
+
+# ------------------------------------------------------------ 1.14's surface
+def test_the_requests_are_ipc_messages() -> None:
+    assert isinstance(addsink(component()), ipc)
+    assert isinstance(removesink(component()), ipc)
+
+
+def test_configuration_goes_through_createsink_and_deletesink(run_rounds: RunRounds) -> None:
+    calls: list[Any] = []
+
+    class Recording(Splitter):
+        def createsink(self, sink: Any, sinkbox: Any = "inbox", passthrough: int = 0,
+                       sinkcontrol: Any = None) -> None:
+            calls.append(("create", sinkbox, passthrough))
+            super().createsink(sink, sinkbox, passthrough, sinkcontrol)
+
+        def deletesink(self, oldsink: Any) -> None:
+            calls.append(("delete", oldsink.sinkbox))
+            super().deletesink(oldsink)
+
+    a = Collector()
+    splitter = Recording()
+    splitter.inboxes["configuration"].extend([addsink(a), removesink(a)])
+    start(splitter, a)
+    run_rounds(SETTLE)
+    assert calls == [("create", "inbox", 0), ("delete", "inbox")]
+    assert splitter._destinations == {}
+
+
+def test_createsink_called_directly_adds_a_destination(run_rounds: RunRounds) -> None:
+    a = Collector()
+    splitter = Splitter()
+    splitter.createsink(a, "inbox")
+    splitter.inboxes["inbox"].append("hello")
+    start(splitter, a)
+    run_rounds(SETTLE)
+    assert a.got == ["hello"]
+
+
+def test_a_plugsplitters_own_inbox_and_control_pass_through_to_its_source() -> None:
+    source = PassThrough()
+    splitter = PlugSplitter(source)
+    sink = Collector()
+    splitter.inboxes["configuration"].append(addsink(sink, "inbox", "control"))
+    assert splitter.inboxes["inbox"].sink is source.inboxes["inbox"]
+    splitter.inboxes["inbox"].append("via the source")
+    splitter.inboxes["control"].append(producerFinished())
+    start(splitter, sink)
+    scheduler.run.runThreads()
+    assert sink.got == ["via the source"]
+    assert [type(m) for m in sink.control] == [producerFinished]
+    assert splitter.usingChild and splitter.inboxname == "_inbox"
+
+
+def test_a_plugsplitter_ends_when_its_source_ends_silently() -> None:
+    class Quiet(component):
+        def main(self) -> Any:
+            self.send("only", "outbox")
+            yield 1
+
+    sink = Collector()
+    splitter = PlugSplitter(Quiet())
+    splitter.inboxes["configuration"].append(addsink(sink, "inbox", "control"))
+    start(splitter, sink)
+    scheduler.run.runThreads()
+    assert sink.got == ["only"] and [type(m) for m in sink.control] == [producerFinished]
+    assert splitter.childrenDone()
+
+
+def test_addSink_and_delSink_are_1_14s_methods(run_rounds: RunRounds) -> None:
+    a = Collector()
+    splitter = PlugSplitter()
+    splitter._addSink(a, "inbox", "control")
+    assert list(splitter._destinations) == [(a, "inbox")]
+    splitter._delSink(a, "inbox", "control")
+    assert splitter._destinations == {}
+
+
+def test_the_module_lists_its_components() -> None:
+    import Kamaelia.Util.Splitter as module
+    assert module.__kamaelia_components__ == (Splitter, PlugSplitter, Plug)

@@ -36,3 +36,14 @@ def test_shutdown_tags_what_is_waiting_then_passes_the_message_on(
 def test_other_control_messages_are_logged_and_ignored(
         caplog: pytest.LogCaptureFixture) -> None:
     assertUnexpectedControlIgnored(TagWithSequenceNumber, caplog, ["a"], [(0, "a")])
+
+
+def test_numbering_starts_at_initial_as_in_1_14() -> None:
+    sink = run(TagWithSequenceNumber(initial=5), ["a", "b"], [producerFinished()])
+    assert sink.got == [(5, "a"), (6, "b")]
+    assert TagWithSequenceNumber(3).initial == 3
+
+
+def test_a_non_int_initial_raises_naming_it() -> None:
+    with pytest.raises(TypeError, match="'1'"):
+        TagWithSequenceNumber(initial="1")

@@ -50,3 +50,22 @@ def test_shutdown_sends_what_waits_then_ends_both_branches(message_class: type) 
     assert first.got == second.got == ["a", "b"]
     assert first.control == second.control == [stop]
     assert target._isStopped()
+
+
+def test_canStop_and_mustStop_are_1_14s_methods() -> None:
+    split = TwoWaySplitter()
+    assert split.canStop() is False and split.mustStop() is False
+    split.inboxes["control"].append(shutdownMicroprocess())
+    assert split.canStop() is True and split.mustStop() is True
+
+
+def test_waitSendMultiple_sends_each_waiting_while_a_box_is_full() -> None:
+    split = TwoWaySplitter()
+    split.outboxes["outbox2"].setSize(1)
+    split.send("old", "outbox2")
+    sending = split.waitSendMultiple(("a", "outbox"), ("b", "outbox2"))
+    assert next(sending) == 1
+    assert list(split.outboxes["outbox"]) == ["a"]           # the free one went at once
+    split.inboxes["control"].append(shutdownMicroprocess())
+    with pytest.raises(UserWarning, match="STOP"):
+        next(sending)

@@ -36,3 +36,11 @@ def test_shutdown_handles_what_is_waiting_then_passes_the_message_on(
 def test_other_control_messages_are_logged_and_ignored(
         caplog: pytest.LogCaptureFixture) -> None:
     assertUnexpectedControlIgnored(UnseenOnly, caplog, ["z"], ["z"])
+
+
+def test_it_is_a_PureTransformer_whose_processMessage_filters_as_in_1_14() -> None:
+    from Kamaelia.Util.PureTransformer import PureTransformer
+    assert issubclass(UnseenOnly, PureTransformer)
+    unseen = UnseenOnly()
+    assert unseen.processMessage("x") == "x"
+    assert unseen.processMessage("x") is None

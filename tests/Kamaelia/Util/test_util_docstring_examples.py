@@ -27,7 +27,7 @@ EXPECTED: dict[str, list[str]] = {
     "Kamaelia.Util.Sync": ["c\nf\n"],
     "Kamaelia.Util.TagWithSequenceNumber": ["(0, 'zero')\n(1, 'one')\n(2, 'two')\n"],
     "Kamaelia.Util.TestResult": ["all results were true\n", "system stopped\n"],
-    "Kamaelia.Util.Tokenisation.Simple": ['ADD NODE 1 "FIRST NODE"\n'],
+    "Kamaelia.Util.Tokenisation.Simple": ["ADD NODE 1 FIRST NODE\n"],
     "Kamaelia.Util.UnseenOnly": ["a\nb\nc\n"],
 }
 

@@ -1,58 +1,64 @@
-"""Simple tokenisation: lines of text to lists of tokens, and back.
+"""Simple tokenisation: lists of tokens to lines of text, and back, in 1.14's format.
 
 Example Usage
 -------------
 ::
 
     from Kamaelia.Chassis.Pipeline import Pipeline
-    from Kamaelia.Util.DataSource import DataSource
-    from Kamaelia.Util.Tokenisation.Simple import lines_to_tokenlists, tokenlists_to_lines
-    from Kamaelia.Util.PureTransformer import PureTransformer
     from Kamaelia.Util.Console import ConsoleEchoer
+    from Kamaelia.Util.DataSource import DataSource
+    from Kamaelia.Util.PureTransformer import PureTransformer
+    from Kamaelia.Util.Tokenisation.Simple import lines_to_tokenlists, tokenlists_to_lines
 
     Pipeline(
-        DataSource(['ADD NODE 1 "first node" randompos -\\n']),
-        lines_to_tokenlists(),      # ['ADD', 'NODE', '1', 'first node', 'randompos', '-']
-        PureTransformer(lambda tokens: tokens[:3] + [tokens[3].upper()]),
-        tokenlists_to_lines(),      # 'ADD NODE 1 "FIRST NODE"\\n'
+        DataSource([["ADD", "NODE", "1", "first node"]]),
+        tokenlists_to_lines(),      # 'ADD NODE 1 first%20node \\n'
+        lines_to_tokenlists(),      # ['ADD', 'NODE', '1', 'first node']
+        PureTransformer(lambda tokens: " ".join(tokens[:3]) + " " + tokens[3].upper() + "\\n"),
         ConsoleEchoer(),
-    ).run()                         # prints ADD NODE 1 "FIRST NODE"
+    ).run()                         # prints ADD NODE 1 FIRST NODE
 
-This is the line format of Kamaelia's topology visualiser commands.
+This is the line format of the whiteboard and of Kamaelia 1.14's other
+users of this module; our lines are 1.14's byte for byte.
 
 How does it work?
 -----------------
-``lines_to_tokenlists()`` sends, for each line (a ``str``) arriving on
-``"inbox"``, the list of its tokens out of ``"outbox"``; a blank line gives
-``[]``. ``tokenlists_to_lines()`` does the reverse: for each list (or tuple)
-of tokens it sends one line, the tokens separated by single spaces, quoted
-where needed, ending in ``"\\n"``. Tokens that are not strings are written
-as ``str(token)``. For any list of strings ``tokens``,
-``tokenise(untokenise(tokens)) == tokens``. The rules (also available as
-the plain functions :func:`tokenise` and :func:`untokenise`):
+``EscapedListMarshalling.marshall(lst, term="\\n")`` writes each token of the
+list ``lst`` followed by one space, then ``term``. Inside a token, ``%``
+and each character of ``substitutions`` are percent-escaped by
+:func:`Kamaelia.Support.Data.Escape.escape`, so a token never contains a
+space or a line break: ``"first node"`` becomes ``first%20node``. A token
+that is itself a list (or tuple) is written as ``[ `` + its tokens + ``] ``,
+so lists nest. Tokens that are not strings are written as ``str(token)``.
 
-=====================  ==============================  ==========================
-a token starting with  runs up to                      and its value is
-=====================  ==============================  ==========================
-``"``                  the next ``"`` not escaped      the text between the
-                       by a backslash                  quotes, with ``\\x`` -> ``x``
-``'``                  the next ``'`` not escaped      the same
-anything else          the next whitespace or the end  the text as written
-=====================  ==============================  ==========================
+``substitutions`` is 1.14's, character for character: ``"\\x00"``, ``"9"``,
+``"\\n"``, ``"\\r"``, ``" "``, ``"["`` and ``"]"``. (1.14 wrote ``"\\09"``
+meaning a tab; Python reads that as NUL followed by ``9``, so tabs are left
+as they are and every ``9`` is written ``%39``. Changing it would change the
+wire format, so it stays.)
 
-Tokens are separated by whitespace; a closing quote must be followed by
-whitespace or the end of the line. ``untokenise`` writes a token bare unless
-it is empty, contains whitespace or starts with a quote; then it puts it in
-double quotes, escaping ``\\`` and ``"`` with a backslash.
+``EscapedListMarshalling.demarshall(string)`` reverses it: it splits the
+line at single spaces, skips empty pieces and a lone ``"\\n"``, turns
+``[``/``]`` into nested lists and unescapes the rest. For any list of
+non-empty strings (and of such lists) ``lst``, ``demarshall(marshall(lst))
+== lst``. As in 1.14, an empty token is lost (it is written as nothing), and
+a line ending that is not preceded by a space stays in the last token.
 
-A line that breaks the rules (an unterminated quote, text straight after a
-closing quote), a line that is not a ``str``, or a token list that is not a
-list or tuple, is logged as an error (logger
-``Kamaelia.Util.Tokenisation.Simple``, naming the component, the message
-and the column at fault) and skipped; the component carries on.
+``tokenlists_to_lines()`` is a ``Marshaller(EscapedListMarshalling)``: one
+line out of ``"outbox"`` per token list arriving on ``"inbox"``;
+``lines_to_tokenlists()`` is a ``DeMarshaller(EscapedListMarshalling)``: one
+token list per line. (1.14 made them functions returning those components;
+here they are subclasses, so ``isinstance`` works either way.)
 
-Boxes (both components): ``"inbox"`` takes lines, or token lists;
-``"outbox"`` sends token lists, or lines; ``"control"`` takes shutdown
+Bad input raises only ``TypeError`` (a line that is not a ``str``, a token
+list that is not a list or tuple) or ``ValueError`` (a ``]`` without its
+``[``, a ``[`` never closed; 1.14 crashed on the first and returned the
+inner list for the second). The components log such a message as an error
+(logger ``Kamaelia.Util.Tokenisation.Simple``, naming the component and the
+message) and skip it.
+
+Boxes (both components): ``"inbox"`` takes token lists, or lines;
+``"outbox"`` sends lines, or token lists; ``"control"`` takes shutdown
 messages, which leave through ``"signal"``.
 
 Shutdown (both): on ``producerFinished`` or ``shutdownMicroprocess`` it
@@ -61,96 +67,95 @@ of ``"signal"`` and ends. Other messages on ``"control"`` are logged and
 ignored.
 
 What it does not do: it does not split a stream into lines (put
-``LineSplit`` in front), decode bytes, or escape newlines: a token
-containing a newline survives ``tokenise(untokenise(...))`` but not a
-transport that splits lines.
+``LineSplit`` or ``chunks_to_lines`` in front) or decode bytes.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-from Kamaelia.Util._stream import StreamTransformer, shortRepr
+from Kamaelia.Support.Data.Escape import escape, unescape
+from Kamaelia.Util.Marshalling import DeMarshaller, Marshaller
+from Kamaelia.Util._stream import shortRepr
 
-__all__ = ["lines_to_tokenlists", "tokenlists_to_lines", "tokenise", "untokenise"]
+__all__ = ["EscapedListMarshalling", "substitutions", "lines_to_tokenlists",
+           "tokenlists_to_lines"]
 
-# One token, after optional leading whitespace; see the table in the module
-# docstring. The lookahead makes a closing quote need whitespace or the end.
-_TOKEN = re.compile(r"""
-    \s*
-    (?:
-        "(?P<double>(?:[^"\\]|\\.)*)"
-      | '(?P<single>(?:[^'\\]|\\.)*)'
-      | (?P<bare>[^\s"']\S*)
-    )
-    (?=\s|\Z)
-""", re.VERBOSE | re.DOTALL)
-_QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""", re.DOTALL)
-_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
-_NEEDS_QUOTES = re.compile(r"\s")
+#: The characters escaped inside a token (1.14's ``"\09\x0a\x0d\x20[]"``).
+substitutions = "\x009\n\r []"
 
 
-def tokenise(line: str) -> list[str]:
-    """The tokens of ``line``; ValueError naming the column if it breaks the rules."""
-    tokens: list[str] = []
-    pos = 0
-    while True:
-        match = _TOKEN.match(line, pos)
-        if match is None:
-            break
-        bare = match.group("bare")
-        if bare is not None:
-            tokens.append(bare)
+class EscapedListMarshalling:
+    """The line format: ``marshall(lst, term="\\n")`` and ``demarshall(string)``,
+    both static methods, as Marshaller and DeMarshaller expect."""
+
+    @staticmethod
+    def marshall(lst: Any, term: str = "\n") -> str:
+        """The line for the token list ``lst`` (nested lists allowed)."""
+        if not isinstance(lst, (list, tuple)):
+            raise TypeError(f"a token list must be a list or tuple, not {shortRepr(lst)}")
+        parts: list[str] = []
+        _write(lst, parts)
+        parts.append(term)
+        return "".join(parts)
+
+    @staticmethod
+    def demarshall(string: str) -> list[Any]:
+        """The token list that ``string`` (one line) stands for."""
+        if not isinstance(string, str):
+            raise TypeError(f"a line must be a str, not {shortRepr(string)}")
+        out: list[Any] = []
+        stack: list[list[Any]] = []
+        for piece in string.split(" "):
+            if not piece or piece == "\n":
+                continue
+            if piece == "[":
+                inner: list[Any] = []
+                out.append(inner)
+                stack.append(out)
+                out = inner
+            elif piece == "]":
+                if not stack:
+                    raise ValueError(f"a ']' closes no '[' in {shortRepr(string)}")
+                out = stack.pop()
+            else:
+                out.append(unescape(piece, substitutions))
+        if stack:
+            raise ValueError(f"{len(stack)} '[' never closed in {shortRepr(string)}")
+        return out
+
+
+def _write(tokens: Any, parts: list[str]) -> None:
+    for token in tokens:
+        if isinstance(token, (list, tuple)):
+            parts.append("[ ")
+            _write(token, parts)
+            parts.append("] ")
         else:
-            quoted = match.group("double")
-            if quoted is None:
-                quoted = match.group("single")
-            tokens.append(_ESCAPE.sub(r"\1", quoted))
-        pos = match.end()
-    rest = line[pos:]
-    if rest.strip():
-        column = pos + len(rest) - len(rest.lstrip())
-        closed = _QUOTED.match(line, column)
-        problem = (f"text straight after the closing quote at column {closed.end()}"
-                   if closed else f"unterminated quote at column {column}")
-        raise ValueError(f"cannot tokenise {shortRepr(line)}: {problem}")
-    return tokens
+            parts.append(escape(token if isinstance(token, str) else str(token),
+                                substitutions))
+            parts.append(" ")
 
 
-def quoteToken(token: str) -> str:
-    """``token`` as written in a line: bare if that reads back the same, else quoted."""
-    if token and token[0] not in "\"'" and not _NEEDS_QUOTES.search(token):
-        return token
-    return '"' + token.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def untokenise(tokens: Sequence[Any]) -> str:
-    """The line (without line ending) that :func:`tokenise` reads as ``tokens``."""
-    return " ".join(quoteToken(token if isinstance(token, str) else str(token))
-                    for token in tokens)
-
-
-class lines_to_tokenlists(StreamTransformer):
-    """lines_to_tokenlists() -> sends the list of tokens of each line"""
-
-    Inboxes = {"inbox": "lines of text (str)", "control": "shutdown signalling"}
-    Outboxes = {"outbox": "a list of tokens per line", "signal": "shutdown signalling"}
-
-    def feed(self, message: Any) -> Iterable[Any]:
-        if not isinstance(message, str):
-            raise TypeError(f"lines must be str, not {shortRepr(message)}")
-        return (tokenise(message),)
-
-
-class tokenlists_to_lines(StreamTransformer):
+class tokenlists_to_lines(Marshaller):
     """tokenlists_to_lines() -> sends one line (ending in "\\n") per list of tokens"""
 
     Inboxes = {"inbox": "lists of tokens", "control": "shutdown signalling"}
     Outboxes = {"outbox": "lines of text, each ending in a newline",
                 "signal": "shutdown signalling"}
 
-    def feed(self, message: Any) -> Iterable[Any]:
-        if not isinstance(message, (list, tuple)):
-            raise TypeError(f"token lists must be a list or tuple, not {shortRepr(message)}")
-        return (untokenise(message) + "\n",)
+    def __init__(self, **argd: Any) -> None:
+        super().__init__(EscapedListMarshalling, **argd)
+
+
+class lines_to_tokenlists(DeMarshaller):
+    """lines_to_tokenlists() -> sends the list of tokens of each line"""
+
+    Inboxes = {"inbox": "lines of text (str)", "control": "shutdown signalling"}
+    Outboxes = {"outbox": "a list of tokens per line", "signal": "shutdown signalling"}
+
+    def __init__(self, **argd: Any) -> None:
+        super().__init__(EscapedListMarshalling, **argd)
+
+
+__kamaelia_prefabs__ = (tokenlists_to_lines, lines_to_tokenlists)

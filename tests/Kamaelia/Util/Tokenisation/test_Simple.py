@@ -1,68 +1,126 @@
-"""Tests for Kamaelia.Util.Tokenisation.Simple: lines <-> lists of tokens."""
+"""Tests for Kamaelia.Util.Tokenisation.Simple: token lists <-> lines, in 1.14's format."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 from componentharness import (assertBadMessageSkipped, assertShutdownPassesOn,
                               assertUnexpectedControlIgnored, run)
-from Kamaelia.Util.Tokenisation.Simple import (lines_to_tokenlists, tokenise,
-                                               tokenlists_to_lines, untokenise)
+from Kamaelia.Util.Marshalling import DeMarshaller, Marshaller
+from Kamaelia.Util.Tokenisation.Simple import (EscapedListMarshalling, lines_to_tokenlists,
+                                               substitutions, tokenlists_to_lines)
 
 LOGGER = "Kamaelia.Util.Tokenisation.Simple"
 
+#: Token lists and the lines Kamaelia 1.14.32's EscapedListMarshalling.marshall
+#: wrote for them (run from /work/scratch/k114).
+LINES_114: list[tuple[list[Any], str]] = [
+    (["hello", "world"], "hello world \n"),
+    ([["hello", "world"]], "[ hello world ] \n"),
+    ([["hello world"]], "[ hello%20world ] \n"),
+    (["hello", " world", ["1", "2", [["7", "alpha beta"], ["5", "6"]], "n"]],
+     "hello %20world [ 1 2 [ [ 7 alpha%20beta ] [ 5 6 ] ] n ] \n"),
+    (["hello\nworld\\today"], "hello%aworld\\today \n"),
+    (["a9 b", "%", "[x]", "\r\n\t\x00", "100%25"],
+     "a%39%20b %25 %5bx%5d %d%a\t%0 100%2525 \n"),
+    ([], "\n"),
+    ([[]], "[ ] \n"),
+    (["é"], "é \n"),
+]
 
-# ------------------------------------------------------------------ tokenise
-@pytest.mark.parametrize("line,tokens", [
-    ("ADD NODE 1 first\n", ["ADD", "NODE", "1", "first"]),
-    ("  spaced \t out  ", ["spaced", "out"]),
-    ("", []),
-    (" \n", []),
-    ('"two words" x', ["two words", "x"]),
-    ("'single quoted' y", ["single quoted", "y"]),
-    ('""', [""]),
-    (r'"say \"hi\"" "back\\slash"', ['say "hi"', "back\\slash"]),
-    (r"'it\'s'", ["it's"]),
-    ("don't x\\y a\"b", ["don't", "x\\y", 'a"b']),
-    ('"multi\nline"', ["multi\nline"]),
-])
-def test_tokenise_follows_the_documented_rules(line: str, tokens: list[str]) -> None:
-    assert tokenise(line) == tokens
+#: Lines and what 1.14's demarshall made of them (quirks included).
+READ_114: list[tuple[str, list[Any]]] = [
+    ("a b\n", ["a", "b\n"]),
+    ("a  b", ["a", "b"]),
+    ("a\nb c\n", ["a\nb", "c\n"]),
+    ("%zz %2 %", ["%zz", "%2", "%"]),
+    (" x \n", ["x"]),                       # the empty token is lost
+]
+
+
+def test_substitutions_are_1_14s_characters() -> None:
+    assert substitutions == "\x009\n\r []"
+
+
+@pytest.mark.parametrize("tokens,line", LINES_114)
+def test_marshall_writes_1_14s_bytes(tokens: list[Any], line: str) -> None:
+    assert EscapedListMarshalling.marshall(tokens) == line
+
+
+@pytest.mark.parametrize("tokens,line", LINES_114)
+def test_demarshall_reads_1_14s_bytes(tokens: list[Any], line: str) -> None:
+    assert EscapedListMarshalling.demarshall(line) == tokens
+
+
+@pytest.mark.parametrize("line,tokens", READ_114)
+def test_demarshall_reads_odd_lines_as_1_14_did(line: str, tokens: list[Any]) -> None:
+    assert EscapedListMarshalling.demarshall(line) == tokens
+
+
+def test_marshall_takes_1_14s_term_and_writes_other_values_with_str() -> None:
+    assert EscapedListMarshalling.marshall(["MOVE", 3, 1.5], term="") == "MOVE 3 1.5 "
+    assert EscapedListMarshalling.marshall(("a", ("b",))) == "a [ b ] \n"
 
 
 @pytest.mark.parametrize("line,problem", [
-    ('a "unterminated', "unterminated quote at column 2"),
-    ("'never closed", "unterminated quote at column 0"),
-    ('"closed"straight after', "text straight after the closing quote at column 8"),
+    ("] a", "closes no"),
+    ("x [ y ] z ] \n", "closes no"),
+    ("[ a", "never closed"),
 ])
-def test_tokenise_rejects_bad_quoting_naming_the_column(line: str, problem: str) -> None:
+def test_unbalanced_brackets_raise_ValueError(line: str, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
-        tokenise(line)
+        EscapedListMarshalling.demarshall(line)
 
 
-def test_untokenise_quotes_only_what_needs_it() -> None:
-    assert untokenise(["plain", "two words", "", '"q', "'s", "back\\slash"]) == \
-        'plain "two words" "" "\\"q" "\'s" back\\slash'
-
-
-def test_untokenise_writes_other_values_with_str() -> None:
-    assert untokenise(["MOVE", 3, 1.5, None]) == "MOVE 3 1.5 None"
-
-
-@pytest.mark.parametrize("tokens", [
-    ["a"], [""], ["", ""], ["with space", "tab\there"], ['"', "'", "\\", '\\"'],
-    ['end\\', 'x"y', "new\nline"], ["héllo wörld", "ü"],
+@pytest.mark.parametrize("call,bad", [
+    (EscapedListMarshalling.demarshall, b"bytes \n"),
+    (EscapedListMarshalling.demarshall, None),
+    (EscapedListMarshalling.marshall, "not a list"),
 ])
-def test_tokenise_reads_back_what_untokenise_wrote(tokens: list[str]) -> None:
-    assert tokenise(untokenise(tokens)) == tokens
+def test_values_of_the_wrong_kind_raise_TypeError_naming_them(call: Any, bad: Any) -> None:
+    with pytest.raises(TypeError, match=re.escape(repr(bad)[:10])):
+        call(bad)
+
+
+_token = st.text(min_size=1)
+_tokens = st.recursive(st.lists(_token), lambda inner: st.lists(_token | inner), max_leaves=20)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(_tokens)
+def test_demarshall_reads_back_what_marshall_wrote(tokens: list[Any]) -> None:
+    line = EscapedListMarshalling.marshall(tokens)
+    assert line.endswith(" \n") or line == "\n"
+    assert "\n" not in line[:-1] and "\r" not in line
+    assert EscapedListMarshalling.demarshall(line) == tokens
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab[] %259\n\r\x00é")), max_size=40))
+def test_demarshall_raises_only_ValueError_on_any_text(line: str) -> None:
+    try:
+        result = EscapedListMarshalling.demarshall(line)
+    except ValueError:
+        return
+    assert isinstance(result, list)
 
 
 # ------------------------------------------------------------- components
+def test_the_components_are_a_Marshaller_and_a_DeMarshaller_as_in_1_14() -> None:
+    import Kamaelia.Util.Tokenisation.Simple as module
+    assert isinstance(tokenlists_to_lines(), Marshaller)
+    assert isinstance(lines_to_tokenlists(), DeMarshaller)
+    assert tokenlists_to_lines().klass is EscapedListMarshalling
+    assert module.__kamaelia_prefabs__ == (tokenlists_to_lines, lines_to_tokenlists)
+
+
 def test_lines_to_tokenlists_sends_a_list_of_tokens_per_line() -> None:
-    sink = run(lines_to_tokenlists(), ['ADD NODE 1 "first node"\n', "\n", "DEL ALL\n"],
+    sink = run(lines_to_tokenlists(), ["ADD NODE 1 first%20node \n", "\n", "DEL ALL \n"],
                [producerFinished()])
     assert sink.got == [["ADD", "NODE", "1", "first node"], [], ["DEL", "ALL"]]
 
@@ -70,31 +128,31 @@ def test_lines_to_tokenlists_sends_a_list_of_tokens_per_line() -> None:
 def test_tokenlists_to_lines_sends_one_line_per_list() -> None:
     sink = run(tokenlists_to_lines(), [["ADD", "NODE", "first node"], (), ("x", 1)],
                [producerFinished()])
-    assert sink.got == ['ADD NODE "first node"\n', "\n", "x 1\n"]
+    assert sink.got == ["ADD NODE first%20node \n", "\n", "x 1 \n"]
 
 
-@pytest.mark.parametrize("bad", ['bad "quote\n', b"bytes line\n", None])
-def test_lines_that_cannot_be_tokenised_are_logged_and_skipped(
+@pytest.mark.parametrize("bad", ["[ unclosed \n", b"bytes line\n", None])
+def test_lines_that_cannot_be_read_are_logged_and_skipped(
         bad: Any, caplog: pytest.LogCaptureFixture) -> None:
-    assertBadMessageSkipped(lines_to_tokenlists, caplog, LOGGER, ["a\n", bad, "b c\n"], bad,
+    assertBadMessageSkipped(lines_to_tokenlists, caplog, LOGGER, ["a \n", bad, "b c \n"], bad,
                             [["a"], ["b", "c"]])
 
 
-@pytest.mark.parametrize("bad", ["not a list", 5, {"a": 1}])
+@pytest.mark.parametrize("bad", ["a string", 42, None])
 def test_token_lists_that_are_not_lists_are_logged_and_skipped(
         bad: Any, caplog: pytest.LogCaptureFixture) -> None:
     assertBadMessageSkipped(tokenlists_to_lines, caplog, LOGGER, [["a"], bad, ["b"]], bad,
-                            ["a\n", "b\n"])
+                            ["a \n", "b \n"])
 
 
+@pytest.mark.parametrize("make", [lines_to_tokenlists, tokenlists_to_lines])
 @pytest.mark.parametrize("message_class", [producerFinished, shutdownMicroprocess])
 def test_shutdown_handles_what_is_waiting_then_passes_the_message_on(
-        message_class: type) -> None:
-    assertShutdownPassesOn(lines_to_tokenlists, message_class, ["a b\n"], [["a", "b"]])
-    assertShutdownPassesOn(tokenlists_to_lines, message_class, [["a", "b"]], ["a b\n"])
+        make: Any, message_class: type) -> None:
+    assertShutdownPassesOn(make, message_class, [], [])
 
 
+@pytest.mark.parametrize("make", [lines_to_tokenlists, tokenlists_to_lines])
 def test_other_control_messages_are_logged_and_ignored(
-        caplog: pytest.LogCaptureFixture) -> None:
-    assertUnexpectedControlIgnored(lines_to_tokenlists, caplog, ["x\n"], [["x"]])
-    assertUnexpectedControlIgnored(tokenlists_to_lines, caplog, [["x"]], ["x\n"])
+        make: Any, caplog: pytest.LogCaptureFixture) -> None:
+    assertUnexpectedControlIgnored(make, caplog, [], [])
