@@ -13,8 +13,9 @@ prints::
 sends one cookie and then ``producerFinished`` out of its "signal", which
 the server has linked to the connection: the cookie is written, then the
 connection is closed. (Served for real, it runs the ``fortune`` program if
-there is one, or picks one of its own sayings; the demonstration gives it
-a single saying so that the output is always the same.)
+there is one, or picks one of its own sayings, and types it out at 1.14's
+pace of 40 characters a second; the demonstration gives it a single saying,
+sent whole, so that the output is always the same.)
 
 Two clients connect one after the other (``Seq``). Each is a ``TCPClient``
 whose bytes are decoded and labelled; it ends when the server closes the
@@ -40,7 +41,9 @@ SAYING = "A component a day keeps the deadlock away."
 
 
 def oneSaying() -> FortuneCookieProtocol:
-    return FortuneCookieProtocol(cookies=[SAYING])
+    # bitrate=None: the whole saying in one message, so each client prints one
+    # line (served for real, a cookie is typed out at 40 characters a second).
+    return FortuneCookieProtocol(cookies=[SAYING], bitrate=None)
 
 
 def client(number: int, host: str, port: int) -> Pipeline:

@@ -89,3 +89,6 @@ class EchoProtocol(CopyingComponent):
             self.pause()
             yield 1
         yield from super().main()
+
+
+__kamaelia_components__ = (EchoProtocol,)

@@ -44,6 +44,7 @@ that never touch a scheduler or a socket::
 
     print(str(SimpleFrame(1, "hello")) == "1 5\\nhello")          # True
     print(repr(SimpleFrame.fromString(b"7 2\\nhi")))              # SimpleFrame(7, b'hi')
+    print(ChunkEncoder().encode(b"50% X"))        # b'XXXXXXXXXXXXXXXXXXXXXXXX50%25 %58'
 
     encoder, decoder = ChunkEncoder(), ChunkDecoder()
     stream = encoder.encode(b"first") + encoder.encode(b"second")
@@ -58,7 +59,7 @@ How does it work?
 -----------------
 **Frames.** A :class:`SimpleFrame` is a pair ``(stamp, data)``: an ``int``
 stamp (a sequence number, a time, ...) and ``str`` or ``bytes`` data. Its
-wire form is a header line, then the data::
+wire form (Kamaelia 1.14's) is a header line, then the data::
 
     <stamp> <length of data>\\n<data>
 
@@ -68,8 +69,9 @@ characters or bytes accordingly. :meth:`SimpleFrame.fromString` reads one
 frame back from ``str`` or ``bytes`` and raises :class:`ShortFrame` if the
 data is shorter than the header says (more may be on its way) and
 :class:`CorruptFrame` if the header is not two decimal numbers separated by
-one space or the data is longer. A frame is one whole message: frames
-sent down a stream need a layer that keeps messages apart, such as chunks.
+one space or the data is longer. Each frame read adds one to the module's
+:data:`COUNT`, as in 1.14. A frame is one whole message: frames sent down a
+stream need a layer that keeps messages apart, such as chunks.
 
 ``Framer()`` sends the wire form of each ``(stamp, data)`` pair it receives
 (``bytes`` data gives ``bytes``, ``str`` gives ``str``); a message that is
@@ -79,39 +81,56 @@ message that is not a good frame is logged as a warning naming what is
 wrong with it (logger ``Kamaelia.Protocol.Framing``) and dropped, and the
 component carries on with the next one.
 
-**Chunks.** ``DataChunker(syncmessage=...)`` turns each message into a
-*chunk*: the sync message, then the message with every character that
-could be mistaken for the start of a sync message escaped.
-``DataDeChunker(syncmessage=...)`` takes the resulting stream, cut up in
-any way, and sends the original messages, one per chunk. The rules:
+**Chunks.** ``DataChunker(syncmessage=None, escaping="percent")`` turns each
+message into a *chunk*: the sync message, then the message with every
+character that could be mistaken for part of a sync message escaped.
+``DataDeChunker(syncmessage=None, escaping="percent")`` takes the
+resulting stream, cut up in any way, and sends the original messages, one
+per chunk. A chunk ends where the next sync message starts, so
+``DataDeChunker`` holds the last message received until the next one
+begins, a message arrives on its ``"flush"`` inbox (then the chunk received
+so far is taken to be complete and sent), or the stream ends.
 
-* the first character of the sync message, ``S``, never appears inside a
-  chunk's data, so each ``S`` in the stream starts a sync message and ends
-  the chunk before it. The escape character ``E`` is the character after
-  ``S`` (its code plus one, wrapping round at the end of the range);
-* in the data, ``E`` is sent as ``E E``, and ``S`` as ``E F``, where ``F``
-  is the character after ``E``. Nothing else changes, so data that holds
-  neither ``S`` nor ``E`` is sent as it is;
-* the default sync message is ``b"\\xc0SYNC"`` for ``bytes``
-  (:data:`DEFAULT_SYNC_BYTES`): ``S`` = ``0xC0`` and ``E`` = ``0xC1``
-  never occur in UTF-8, so text sent as UTF-8 is never escaped. For
-  ``str`` it is ``"\\ufdd0SYNC"`` (:data:`DEFAULT_SYNC_TEXT`), built from
-  Unicode noncharacters that ordinary text does not contain. Without a
-  ``syncmessage`` the first message decides which; a stream carries only
-  one kind, and a message of the other kind is logged and skipped;
-* a chunk ends where the next sync message starts, so ``DataDeChunker``
-  holds the last message received until the next one begins, a message
-  arrives on its ``"flush"`` inbox (then the chunk received so far is taken
-  to be complete and sent), or the stream ends.
+There are two escapings; both ends of a stream must use the same one, and
+the same sync message:
+
+* ``escaping="percent"`` (the default) is Kamaelia 1.14's wire format, so
+  1.14 peers and these components understand each other. The default sync
+  message is 1.14's, 24 ``X`` characters (:data:`DEFAULT_SYNC_MESSAGE`). In
+  the data, ``%`` is sent as ``%25`` and each character of the sync message
+  as ``%`` and its hexadecimal code (``X`` as ``%58``), as
+  :func:`Kamaelia.Support.Data.Escape.escape` does, so no character of the
+  sync message occurs in a chunk's data. Every message comes back
+  unchanged when the sync message is made of characters from U+0010 to
+  U+00FF other than ``%`` and the digits ``0-9a-f`` (the default is); for
+  others 1.14's format can confuse some messages, and a warning is logged
+  when the component is made. A sync message starting with ``%`` or a
+  digit ``0-9a-f`` cannot work at all (its first character would occur in
+  escaped data) and is refused with ``ValueError``.
+* ``escaping="stuffing"`` is a compact byte-stuffing format: only two
+  characters are ever escaped, the first of the sync message, ``S``, and
+  the *escape* ``E``, the character after ``S`` (its code plus one,
+  wrapping round). ``E`` is sent as ``E E``, and ``S`` as ``E F``, where
+  ``F`` is the character after ``E``; all other data is sent as it is. Its
+  default sync message is ``b"\\xc0SYNC"`` for ``bytes``
+  (:data:`DEFAULT_SYNC_BYTES`): ``0xC0`` and ``0xC1`` never occur in UTF-8,
+  so text sent as UTF-8 is never escaped; for ``str`` it is
+  ``"\\ufdd0SYNC"`` (:data:`DEFAULT_SYNC_TEXT`), built from Unicode
+  noncharacters. This format also reports damaged escapes
+  (:class:`CorruptChunk`) and chunks cut short inside an escape
+  (:class:`IncompleteChunk`).
+
+A stream carries ``str`` or ``bytes``, decided by its first message; a
+message of the other kind is logged and skipped. A sync message of the
+other kind than the stream is converted to it with UTF-8, so
+``DataDeChunker(syncmessage="MYSYNC")`` reads bytes from a socket.
 
 What the dechunker does with a damaged stream: data before the first sync
 message, or a sync message that does not match, is dropped up to the next
-``S`` and reported as :class:`CorruptChunk` (so a receiver joining a stream
-part way through starts with the next whole chunk); a chunk with a bad
-escape sequence is dropped and reported the same way. When the stream ends
-(or is flushed) inside an escape sequence, what came before it is sent and
-:class:`IncompleteChunk` reported; a stream that ends inside a sync message
-is reported the same way. Reports go to the log as warnings, naming the
+start of a sync message and reported as :class:`CorruptChunk` (so a
+receiver joining a stream part way through starts with the next whole
+chunk). When the stream ends inside a sync message that is reported as
+:class:`IncompleteChunk`. Reports go to the log as warnings, naming the
 component; the component keeps going.
 
 :class:`ChunkEncoder` and :class:`ChunkDecoder` are those rules as plain
@@ -119,13 +138,18 @@ objects: ``encode(message)`` returns the chunk; ``feed(data)`` takes a
 piece of the stream and ``nextChunk()`` returns the next whole message, or
 ``None`` when it needs more data; ``flush()`` and ``close()`` mark the end
 of the chunk in progress and of the stream. The components are thin
-wrappers around them.
+wrappers around them, and call the methods 1.14 subclasses override:
+``DataChunker.encodeChunk(message)`` (which calls ``escapeSyncMessage``)
+for each message, ``DataDeChunker.decodeChunk(chunk)`` (which calls
+``unEscapeSyncMessage``) for each chunk as it was in the stream, and, on
+each turn, ``shouldFlush()`` and ``shutdown()``.
 
 Shutdown: on ``producerFinished`` or ``shutdownMicroprocess`` arriving on
 ``"control"`` every component here first handles everything already
 waiting on ``"inbox"`` (``DataDeChunker`` then ends the stream, sending the
-last message), then passes that message on out of ``"signal"`` and ends.
-Other messages on ``"control"`` are logged and ignored.
+last message), then passes that message on out of ``"signal"`` and ends;
+this is what its ``shutdown()`` method does, returning True. Other messages
+on ``"control"`` are kept as ``last_control_message``, logged and ignored.
 
 What it does not do: frames carry no checksum and chunks no length, so
 damage that leaves the syntax intact (a changed data byte) goes unnoticed;
@@ -135,24 +159,38 @@ party you do not trust needs a limit in front of it.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import deque
 from typing import Any, Iterable, Iterator, Union
 
 from Axon.Ipc import ipc
-from Kamaelia._shutdown import runUntilShutdown
+from Kamaelia._shutdown import isShutdown
+from Kamaelia.Support.Data.Escape import escape as _percentEscape
+from Kamaelia.Support.Data.Escape import unescape as _percentUnescape
 from Kamaelia.Util._stream import StreamTransformer, logFor, shortRepr
 
 __all__ = ["FramingError", "CorruptFrame", "ShortFrame", "CorruptChunk", "IncompleteChunk",
            "SimpleFrame", "Framer", "DeFramer", "ChunkEncoder", "ChunkDecoder",
-           "DataChunker", "DataDeChunker", "DEFAULT_SYNC_BYTES", "DEFAULT_SYNC_TEXT"]
+           "DataChunker", "DataDeChunker", "DEFAULT_SYNC_MESSAGE", "DEFAULT_SYNC_BYTES",
+           "DEFAULT_SYNC_TEXT", "ESCAPINGS", "COUNT"]
+
+log = logging.getLogger(__name__)
 
 Text = Union[str, bytes]
 
-#: The sync message of a ``bytes`` stream when none is given.
+#: 1.14's sync message, the default of the "percent" escaping (bytes streams
+#: use its ASCII form).
+DEFAULT_SYNC_MESSAGE = "XXXXXXXXXXXXXXXXXXXXXXXX"
+#: The sync message of a ``bytes`` stream with "stuffing" escaping, when none is given.
 DEFAULT_SYNC_BYTES = b"\xc0SYNC"
-#: The sync message of a ``str`` stream when none is given.
+#: The sync message of a ``str`` stream with "stuffing" escaping, when none is given.
 DEFAULT_SYNC_TEXT = "\ufdd0SYNC"
+#: The escapings a stream of chunks may use (see the module docstring).
+ESCAPINGS = ("percent", "stuffing")
+
+#: How many frames :meth:`SimpleFrame.fromString` has read (1.14 kept this count).
+COUNT = 0
 
 
 # ------------------------------------------------------------------ errors
@@ -178,7 +216,7 @@ class IncompleteChunk(FramingError):
     ``data`` is what could be read of the chunk (``None`` if nothing could).
     """
 
-    def __init__(self, message: str, data: Text | None = None) -> None:
+    def __init__(self, message: str = "", data: Text | None = None) -> None:
         super().__init__(message)
         self.data = data
 
@@ -222,7 +260,16 @@ class SimpleFrame(tuple[int, Text]):
             raise TypeError(f"SimpleFrame: frame_stamp must be an int, not {frame_stamp!r}")
         return super().__new__(cls, (frame_stamp, _asText("SimpleFrame", "data", data)))
 
+    def __init__(self, *args: Any) -> None:
+        # The pair is made by __new__; 1.14's signature was SimpleFrame(*args).
+        super().__init__()
+
     def __getnewargs__(self) -> tuple[int, Text]:      # for copy and pickle
+        return (self[0], self[1])
+
+    @property
+    def t(self) -> tuple[int, Text]:
+        """The pair as a plain tuple (1.14's attribute)."""
         return (self[0], self[1])
 
     @property
@@ -262,7 +309,9 @@ class SimpleFrame(tuple[int, Text]):
 
         Raises :class:`CorruptFrame` if the header is malformed or the data
         longer than it says, :class:`ShortFrame` if the data is shorter.
+        Each frame read adds one to :data:`COUNT`.
         """
+        global COUNT
         s = _asText("SimpleFrame.fromString", "a frame", s)
         end = s.find("\n") if isinstance(s, str) else s.find(b"\n")
         if end < 0:
@@ -282,6 +331,7 @@ class SimpleFrame(tuple[int, Text]):
             raise CorruptFrame(f"frame {stamp} is too long: its header {shortRepr(header)} "
                                f"promises {_count(length, type(s))} of data but "
                                f"{len(data)} follow")
+        COUNT += 1
         return SimpleFrame(stamp, data)
 
 
@@ -289,7 +339,47 @@ def _wireForm(frame: SimpleFrame) -> Text:
     return str(frame) if isinstance(frame[1], str) else bytes(frame)
 
 
-class Framer(StreamTransformer):
+class _ShutdownLoop(StreamTransformer):
+    """The loop of 1.14's framing components: work, then ask ``shutdown()``.
+
+    ``main`` handles what waits on "inbox", then calls :meth:`shutdown` on
+    every turn, as 1.14 did, so a subclass that overrides it still decides
+    when the component ends.
+    """
+
+    def main(self) -> Iterator[Any]:
+        while True:
+            self._feedWaiting()
+            self._turn()
+            if self.shutdown():
+                return
+            if not self.anyReady():
+                self.pause()
+            yield 1
+
+    def _turn(self) -> None:
+        """Anything else to do on each turn (the dechunker's flushes)."""
+
+    def shutdown(self) -> bool:
+        """True if a shutdown message has arrived on "control": then what
+        waits on "inbox" has been handled, what the component still holds
+        sent, and the message passed on out of "signal". Other control
+        messages are kept as ``last_control_message`` and logged."""
+        while self.dataReady("control"):
+            message = self.recv("control")
+            if isShutdown(message):
+                self._feedWaiting()
+                for result in self.finish():
+                    self.deliver(result)
+                self.send(message, "signal")
+                return True
+            self.last_control_message = message
+            logFor(self).warning("%s ignored an unexpected message on 'control': %s",
+                                 self.name, shortRepr(message))
+        return False
+
+
+class Framer(_ShutdownLoop):
     """Framer() -> sends the wire form of each (stamp, data) pair"""
 
     Inboxes = {"inbox": "(stamp, data) pairs: an int and str or bytes",
@@ -303,7 +393,7 @@ class Framer(StreamTransformer):
         return (_wireForm(SimpleFrame(message[0], message[1])),)
 
 
-class DeFramer(StreamTransformer):
+class DeFramer(_ShutdownLoop):
     """DeFramer() -> sends (stamp, data) for each frame; bad frames are logged and dropped"""
 
     Inboxes = {"inbox": "frames, one per message (str or bytes)",
@@ -321,32 +411,128 @@ class DeFramer(StreamTransformer):
 
 
 # ------------------------------------------------------------------ chunks
-class _Syntax:
-    """The special characters of a stream of chunks, from its sync message."""
+#: Characters that occur in percent escapes ("%" and lower-case hex digits).
+_ESCAPE_CHARACTERS = "%0123456789abcdef"
 
-    __slots__ = ("kind", "marker", "empty", "start", "escape", "escapedEscape", "escapedStart")
+
+def _code(character: Any) -> int:
+    return character if isinstance(character, int) else ord(character)
+
+
+class _Syntax:
+    """A stream's sync message and how its chunks' data is escaped."""
+
+    __slots__ = ("kind", "marker", "empty", "start")
 
     def __init__(self, marker: Text) -> None:
         # Typed Any: mypy cannot say "str with str, bytes with bytes".
         self.kind: type = type(marker)
         self.marker: Any = marker
         self.empty: Any = marker[:0]
-        self.start: Any
-        self.escape: Any
+        self.start: Any = marker[:1]
+
+    def escape(self, data: Any) -> Any:
+        raise NotImplementedError
+
+    def unescape(self, body: Any, cutShort: bool) -> Any:
+        raise NotImplementedError
+
+
+class _PercentSyntax(_Syntax):
+    """1.14's format: "%" as "%25", each character of the sync message as "%<hex>"."""
+
+    __slots__ = ("_characters", "_text")
+
+    def __init__(self, marker: Text) -> None:
+        super().__init__(marker)
+        text = marker.decode("latin-1") if isinstance(marker, bytes) else marker
+        self._text = text                      # the sync message as str, for Escape
+        self._characters = set(text)
+
+    def escape(self, data: Any) -> Any:
+        if isinstance(data, bytes):
+            # Bytes are escaped as the latin-1 characters of the same codes,
+            # which is what 1.14 did with Python 2 strings.
+            if b"%" not in data and not any(c in data for c in self.marker):
+                return data
+            return _percentEscape(data.decode("latin-1"), self._text).encode("latin-1")
+        if "%" not in data and self._characters.isdisjoint(data):
+            return data
+        return _percentEscape(data, self._text)
+
+    def unescape(self, body: Any, cutShort: bool) -> Any:
+        if isinstance(body, bytes):
+            if b"%" not in body:
+                return body
+            return _percentUnescape(body.decode("latin-1"), self._text).encode("latin-1")
+        return _percentUnescape(body, self._text)
+
+
+class _StuffingSyntax(_Syntax):
+    """S (the sync message's first character) as E F, E (the one after S) as E E."""
+
+    __slots__ = ("escapeCharacter", "escapedEscape", "escapedStart")
+
+    def __init__(self, marker: Text) -> None:
+        super().__init__(marker)
+        escape: Any
         follower: Any
         if isinstance(marker, bytes):
-            self.start = marker[:1]
-            self.escape = bytes([(marker[0] + 1) % 256])
+            escape = bytes([(marker[0] + 1) % 256])
             follower = bytes([(marker[0] + 2) % 256])
         else:
-            self.start = marker[0]
-            self.escape = chr((ord(marker[0]) + 1) % 0x110000)
+            escape = chr((ord(marker[0]) + 1) % 0x110000)
             follower = chr((ord(marker[0]) + 2) % 0x110000)
-        self.escapedEscape: Any = self.escape + self.escape
-        self.escapedStart: Any = self.escape + follower
+        self.escapeCharacter: Any = escape
+        self.escapedEscape: Any = escape + escape
+        self.escapedStart: Any = escape + follower
+
+    def escape(self, data: Any) -> Any:
+        if self.escapeCharacter in data:
+            data = data.replace(self.escapeCharacter, self.escapedEscape)
+        if self.start in data:
+            data = data.replace(self.start, self.escapedStart)
+        return data
+
+    def unescape(self, body: Any, cutShort: bool) -> Any:
+        """``cutShort``: the chunk was ended by a flush or the end of the
+        stream, not by the next sync message, so it may end inside an escape."""
+        escape = self.escapeCharacter
+        if escape not in body:                   # the usual case: nothing escaped
+            return body
+        parts: list[Any] = []
+        at = 0
+        while True:
+            found = body.find(escape, at)
+            if found < 0:
+                parts.append(body[at:])
+                return self.empty.join(parts)
+            parts.append(body[at:found])
+            pair = body[found:found + 2]
+            if pair == self.escapedEscape:
+                parts.append(escape)
+            elif pair == self.escapedStart:
+                parts.append(self.start)
+            elif len(pair) == 1 and cutShort:
+                raise IncompleteChunk(
+                    f"the chunk ended inside an escape sequence ({pair!r} after "
+                    f"{_count(found, self.kind)}); what came before it is kept",
+                    self.empty.join(parts))
+            else:
+                raise CorruptChunk(
+                    f"dropped a chunk of {_count(len(body), self.kind)} with a bad escape "
+                    f"sequence {pair!r} at {found}: after {escape!r} only {escape!r} or "
+                    f"{self.escapedStart[1:]!r} may follow")
+            at = found + 2
 
 
-def _syncMessage(owner: str, value: Any) -> Text | None:
+_SYNTAXES: dict[str, type[_Syntax]] = {"percent": _PercentSyntax, "stuffing": _StuffingSyntax}
+_DEFAULTS: dict[tuple[str, type], Text] = {
+    ("percent", str): DEFAULT_SYNC_MESSAGE, ("percent", bytes): DEFAULT_SYNC_MESSAGE.encode(),
+    ("stuffing", str): DEFAULT_SYNC_TEXT, ("stuffing", bytes): DEFAULT_SYNC_BYTES}
+
+
+def _syncMessage(owner: str, value: Any, escaping: str = "stuffing") -> Text | None:
     """Check a ``syncmessage`` argument: None, or non-empty str or bytes."""
     if value is None:
         return None
@@ -356,24 +542,50 @@ def _syncMessage(owner: str, value: Any) -> Text | None:
         raise TypeError(f"{owner}: syncmessage must be str or bytes, not {value!r}")
     if not value:
         raise ValueError(f"{owner}: syncmessage must not be empty, not {value!r}")
+    if escaping == "percent":
+        first = chr(_code(value[0]))
+        if first in _ESCAPE_CHARACTERS:
+            raise ValueError(f"{owner}: with percent escaping the sync message cannot start "
+                             f"with '%' or a hex digit 0-9a-f (they occur in escaped data), "
+                             f"not {value!r}")
+        doubtful = sorted({chr(_code(c)) for c in value
+                           if chr(_code(c)) in _ESCAPE_CHARACTERS or not 16 <= _code(c) <= 255})
+        if doubtful:
+            log.warning("%s: with the sync message %r, some messages may not come back "
+                        "unchanged: 1.14's percent escaping is only exact for sync messages "
+                        "of characters U+0010 to U+00FF other than '%%' and 0-9a-f (not %s)",
+                        owner, value, ", ".join(map(repr, doubtful)))
     return value
+
+
+def _escaping(owner: str, value: Any) -> str:
+    if value not in ESCAPINGS:
+        raise ValueError(f"{owner}: escaping must be 'percent' or 'stuffing', not {value!r}")
+    return str(value)
 
 
 class _ChunkStream:
     """What the encoder and the decoder share: the syntax, fixed by the first use."""
 
-    __slots__ = ("syncmessage", "_syntax")
+    __slots__ = ("syncmessage", "escaping", "_syntax")
 
-    def __init__(self, syncmessage: Text | None = None) -> None:
-        self.syncmessage = _syncMessage(type(self).__name__, syncmessage)
-        self._syntax = _Syntax(self.syncmessage) if self.syncmessage is not None else None
+    def __init__(self, syncmessage: Text | None = None, escaping: str = "percent", *,
+                 _owner: str | None = None) -> None:
+        owner = _owner or type(self).__name__
+        self.escaping = _escaping(owner, escaping)
+        self.syncmessage = _syncMessage(owner, syncmessage, self.escaping)
+        self._syntax: _Syntax | None = None
+
+    @property
+    def syncmessageInUse(self) -> Text | None:
+        """The sync message of the stream (of its kind), once its first data is seen."""
+        return self._syntax.marker if self._syntax is not None else None
 
     def _syntaxFor(self, data: Any, what: str) -> tuple[Any, _Syntax]:
         text = _asText(type(self).__name__, what, data)
         syntax = self._syntax
         if syntax is None:
-            syntax = self._syntax = _Syntax(DEFAULT_SYNC_BYTES if isinstance(text, bytes)
-                                            else DEFAULT_SYNC_TEXT)
+            syntax = self._syntax = self._makeSyntax(type(text))
         elif type(text) is not syntax.kind:
             raise TypeError(f"{type(self).__name__}: this stream carries "
                             f"{syntax.kind.__name__} (its sync message is "
@@ -381,25 +593,42 @@ class _ChunkStream:
                             f"{shortRepr(data)}")
         return text, syntax
 
+    def _makeSyntax(self, kind: type) -> _Syntax:
+        marker = self.syncmessage
+        if marker is None:
+            marker = _DEFAULTS[self.escaping, kind]
+        elif kind is bytes and isinstance(marker, str):
+            marker = marker.encode("utf-8")
+        elif kind is str and isinstance(marker, bytes):
+            try:
+                marker = marker.decode("utf-8")
+            except UnicodeDecodeError:
+                raise TypeError(f"{type(self).__name__}: this stream carries str, and its "
+                                f"sync message {marker!r} is not UTF-8") from None
+        return _SYNTAXES[self.escaping](marker)
+
 
 class ChunkEncoder(_ChunkStream):
-    """ChunkEncoder(syncmessage=None) -> turns messages into chunks of one stream
+    """ChunkEncoder(syncmessage=None, escaping="percent") -> turns messages into chunks of one stream
 
-    - syncmessage -- str or bytes that starts every chunk (default: by the
-      kind of the first message, ``DEFAULT_SYNC_BYTES`` or ``DEFAULT_SYNC_TEXT``)
+    - syncmessage -- str or bytes that starts every chunk (default: 1.14's
+      24 ``X`` for percent escaping; ``DEFAULT_SYNC_BYTES`` or
+      ``DEFAULT_SYNC_TEXT`` for stuffing)
+    - escaping    -- ``"percent"`` (1.14's format) or ``"stuffing"``
     """
 
     __slots__ = ()
 
+    def escape(self, message: Text | bytearray) -> Text:
+        """``message`` with what could be taken for a sync message escaped."""
+        data, syntax = self._syntaxFor(message, "a message")
+        escaped: Text = syntax.escape(data)
+        return escaped
+
     def encode(self, message: Text | bytearray) -> Text:
         """The chunk carrying ``message``: the sync message, then the escaped data."""
         data, syntax = self._syntaxFor(message, "a message")
-        escape, start = syntax.escape, syntax.start
-        if escape in data:
-            data = data.replace(escape, syntax.escapedEscape)
-        if start in data:
-            data = data.replace(start, syntax.escapedStart)
-        chunk: Text = syntax.marker + data
+        chunk: Text = syntax.marker + syntax.escape(data)
         return chunk
 
 
@@ -425,9 +654,11 @@ _SAMPLE = 24
 
 
 class ChunkDecoder(_ChunkStream):
-    """ChunkDecoder(syncmessage=None) -> reads messages back from a stream of chunks
+    """ChunkDecoder(syncmessage=None, escaping="percent") -> reads messages back from a stream of chunks
 
-    - syncmessage -- as given to the encoder (default: by the kind of the first data)
+    - syncmessage -- as given to the encoder (default: by the escaping and
+      the kind of the first data)
+    - escaping    -- as given to the encoder
 
     ``feed(data)`` the stream in pieces cut anywhere; ``nextChunk()`` returns
     each message in turn, then ``None`` when it needs more. A chunk is
@@ -440,8 +671,9 @@ class ChunkDecoder(_ChunkStream):
     __slots__ = ("_input", "_offset", "_state", "_matched", "_body", "_junk", "_sample",
                  "_closed")
 
-    def __init__(self, syncmessage: Text | None = None) -> None:
-        super().__init__(syncmessage)
+    def __init__(self, syncmessage: Text | None = None, escaping: str = "percent", *,
+                 _owner: str | None = None) -> None:
+        super().__init__(syncmessage, escaping, _owner=_owner)
         self._input: deque[Any] = deque()   # pieces of stream, _FLUSH and _CLOSE, in order
         self._offset = 0                     # how much of _input[0] has been read
         self._state = HUNTING
@@ -472,14 +704,40 @@ class ChunkDecoder(_ChunkStream):
 
     def nextChunk(self) -> Text | None:
         """The next whole message, or None if more data is needed."""
+        raw = self.nextRawChunk()
+        if raw is None:
+            return None
+        chunk, cutShort = raw
+        return self.unescape(chunk[len(self._syntax.marker):], cutShort)  # type: ignore[union-attr]
+
+    def unescape(self, data: Text | bytearray, cutShort: bool = False) -> Text:
+        """The message that the escaped ``data`` (a chunk without its sync message) carries.
+
+        With stuffing escaping it raises :class:`CorruptChunk` for a bad
+        escape, and :class:`IncompleteChunk` (carrying what came before) for
+        data ending inside an escape when ``cutShort`` (ended by a flush or
+        the end of the stream); percent escaping never raises.
+        """
+        text, syntax = self._syntaxFor(data, "a chunk")
+        message: Text = syntax.unescape(text, cutShort)
+        return message
+
+    def nextRawChunk(self) -> tuple[Text, bool] | None:
+        """The next whole chunk as it was in the stream (its sync message, then
+        its escaped data) and True if it was ended by a flush or the end of the
+        stream rather than by the next sync message; None if more data is needed.
+
+        Raises :class:`CorruptChunk` for junk dropped and
+        :class:`IncompleteChunk` for a stream ending inside a sync message.
+        """
         pieces = self._input
         while pieces:
             piece = pieces[0]
             if piece is _FLUSH or piece is _CLOSE:
                 pieces.popleft()
-                message = self._endChunk(final=piece is _CLOSE)
-                if message is not None:
-                    return message
+                raw = self._endChunk(final=piece is _CLOSE)
+                if raw is not None:
+                    return raw
                 continue
             syntax = self._syntax
             assert syntax is not None            # set by the first feed()
@@ -562,7 +820,7 @@ class ChunkDecoder(_ChunkStream):
                            f"a chunk, starting {sample!r}: a chunk starts with the sync "
                            f"message {syntax.marker!r}")
 
-    def _endChunk(self, final: bool) -> Text | None:
+    def _endChunk(self, final: bool) -> tuple[Text, bool] | None:
         """A flush or the end of the stream: complete what is in progress."""
         state = self._state
         if final:
@@ -581,51 +839,20 @@ class ChunkDecoder(_ChunkStream):
             self._reportJunk()
         return None
 
-    def _completeChunk(self, cutShort: bool) -> Text:
-        """Unescape the chunk read so far, or raise for damage.
-
-        ``cutShort``: it was ended by a flush or the end of the stream, not
-        by the next sync message, so it may end inside an escape sequence.
-        """
+    def _completeChunk(self, cutShort: bool) -> tuple[Text, bool]:
+        """The chunk read so far, as it was in the stream, and ``cutShort``."""
         syntax = self._syntax
         assert syntax is not None
         body: Text = syntax.empty.join(self._body)
         self._body = []
-        escape = syntax.escape
-        if escape not in body:                   # the usual case: nothing escaped
-            return body
-        parts: list[Text] = []
-        at = 0
-        while True:
-            found = body.find(escape, at)
-            if found < 0:
-                parts.append(body[at:])
-                whole: Text = syntax.empty.join(parts)
-                return whole
-            parts.append(body[at:found])
-            pair = body[found:found + 2]
-            if pair == syntax.escapedEscape:
-                parts.append(escape)
-            elif pair == syntax.escapedStart:
-                parts.append(syntax.start)
-            elif len(pair) == 1 and cutShort:
-                raise IncompleteChunk(
-                    f"the chunk ended inside an escape sequence ({pair!r} after "
-                    f"{_count(found, syntax.kind)}); what came before it is kept",
-                    syntax.empty.join(parts))
-            else:
-                raise CorruptChunk(
-                    f"dropped a chunk of {_count(len(body), syntax.kind)} with a bad escape "
-                    f"sequence {pair!r} at {found}: after {escape!r} only {escape!r} or "
-                    f"{syntax.escapedStart[1:]!r} may follow")
-            at = found + 2
+        return syntax.marker + body, cutShort
+class DataChunker(_ShutdownLoop):
+    """DataChunker(syncmessage=None, escaping="percent") -> sends each message as a chunk of one stream
 
-
-class DataChunker(StreamTransformer):
-    """DataChunker(syncmessage=None) -> sends each message as a chunk of one stream
-
-    - syncmessage -- str or bytes starting every chunk (default: ``b"\\xc0SYNC"``
-      for bytes messages, ``"\\ufdd0SYNC"`` for str, decided by the first message)
+    - syncmessage -- str or bytes starting every chunk (default: 1.14's 24
+      ``X`` with percent escaping; with stuffing ``b"\\xc0SYNC"`` for bytes
+      messages, ``"\\ufdd0SYNC"`` for str, decided by the first message)
+    - escaping    -- ``"percent"`` (1.14's wire format) or ``"stuffing"``
     """
 
     Inboxes = {"inbox": "messages (str or bytes, one kind per stream)",
@@ -633,20 +860,33 @@ class DataChunker(StreamTransformer):
     Outboxes = {"outbox": "chunks: the sync message, then the escaped message",
                 "signal": "shutdown signalling"}
 
-    def __init__(self, syncmessage: Text | None = None, **argd: Any) -> None:
+    def __init__(self, syncmessage: Text | None = None, escaping: str = "percent",
+                 **argd: Any) -> None:
         super().__init__(**argd)
-        self.syncmessage = _syncMessage("DataChunker", syncmessage)
-        self.encoder = ChunkEncoder(self.syncmessage)
+        self.encoder = ChunkEncoder(syncmessage, escaping, _owner="DataChunker")
+        self.syncmessage = self.encoder.syncmessage
+        self.escaping = self.encoder.escaping
+
+    def escapeSyncMessage(self, message: Text) -> Text:
+        """``message`` with everything that could be taken for the sync message escaped."""
+        return self.encoder.escape(message)
+
+    def encodeChunk(self, message: Text) -> Text:
+        """The chunk for ``message``: the sync message, then ``escapeSyncMessage(message)``."""
+        data, syntax = self.encoder._syntaxFor(message, "a message")
+        chunk: Text = syntax.marker + self.escapeSyncMessage(data)
+        return chunk
 
     def feed(self, message: Any) -> Iterable[Any]:
-        return (self.encoder.encode(message),)
+        return (self.encodeChunk(message),)
 
 
-class DataDeChunker(StreamTransformer):
-    """DataDeChunker(syncmessage=None) -> sends the messages carried by a stream of chunks
+class DataDeChunker(_ShutdownLoop):
+    """DataDeChunker(syncmessage=None, escaping="percent") -> sends the messages carried by a stream of chunks
 
-    - syncmessage -- as given to the DataChunker (default: by the kind of the
-      first data)
+    - syncmessage -- as given to the DataChunker (default: by the escaping
+      and the kind of the first data)
+    - escaping    -- as given to the DataChunker
     """
 
     Inboxes = {"inbox": "the stream of chunks, cut anywhere (str or bytes)",
@@ -654,10 +894,35 @@ class DataDeChunker(StreamTransformer):
                "control": "shutdown signalling"}
     Outboxes = {"outbox": "the messages, one per chunk", "signal": "shutdown signalling"}
 
-    def __init__(self, syncmessage: Text | None = None, **argd: Any) -> None:
+    def __init__(self, syncmessage: Text | None = None, escaping: str = "percent",
+                 **argd: Any) -> None:
         super().__init__(**argd)
-        self.syncmessage = _syncMessage("DataDeChunker", syncmessage)
-        self.decoder = ChunkDecoder(self.syncmessage)
+        self.decoder = ChunkDecoder(syncmessage, escaping, _owner="DataDeChunker")
+        self.syncmessage = self.decoder.syncmessage
+        self.escaping = self.decoder.escaping
+        self._cutShort = False
+
+    def unEscapeSyncMessage(self, message: Text) -> Text:
+        """The message that ``message`` (escaped data, without the sync message) carries."""
+        return self.decoder.unescape(message, self._cutShort)
+
+    def decodeChunk(self, chunk: Text) -> Text:
+        """The message a chunk carries: ``unEscapeSyncMessage`` of what follows its
+        sync message. Raises :class:`IncompleteChunk` if it does not start with
+        the sync message."""
+        text, syntax = self.decoder._syntaxFor(chunk, "a chunk")
+        if not text.startswith(syntax.marker):
+            raise IncompleteChunk(f"the chunk {shortRepr(text)} does not start with the sync "
+                                  f"message {syntax.marker!r}")
+        return self.unEscapeSyncMessage(text[len(syntax.marker):])
+
+    def shouldFlush(self) -> int:
+        """1 if a message was waiting on "flush" (it is taken and kept as
+        ``last_message``), else 0."""
+        if self.dataReady("flush"):
+            self.last_message = self.recv("flush")
+            return 1
+        return 0
 
     def feed(self, message: Any) -> Iterable[Any]:
         self.decoder.feed(message)
@@ -667,17 +932,10 @@ class DataDeChunker(StreamTransformer):
         self.decoder.close()
         return self._chunks()
 
-    def main(self) -> Iterator[Any]:
-        request: ipc = yield from runUntilShutdown(self, self._handleWaiting)
-        for message in self.finish():
-            self.deliver(message)
-        self.send(request, "signal")
-
-    def _handleWaiting(self) -> None:
+    def _turn(self) -> None:
         # Messages on two inboxes carry no order between them: a flush applies
         # to all the data that has arrived by the time it is seen.
-        self._feedWaiting()
-        for _ in self.Inbox("flush"):
+        while self.shouldFlush():
             self.decoder.flush()
             for message in self._chunks():
                 self.deliver(message)
@@ -687,15 +945,21 @@ class DataDeChunker(StreamTransformer):
         decoder = self.decoder
         while True:
             try:
-                message = decoder.nextChunk()
+                raw = decoder.nextRawChunk()
+                if raw is None:
+                    return
+                chunk, self._cutShort = raw
+                message = self.decodeChunk(chunk)
             except IncompleteChunk as exc:
                 logFor(self).warning("%s: IncompleteChunk: %s", self.name, exc)
-                if exc.data is None:
+                data = getattr(exc, "data", None)
+                if data is None:
                     continue
-                message = exc.data
+                message = data
             except CorruptChunk as exc:
                 logFor(self).warning("%s: CorruptChunk: %s", self.name, exc)
                 continue
-            if message is None:
-                return
             yield message
+
+
+__kamaelia_components__ = (Framer, DeFramer, DataChunker, DataDeChunker)

@@ -25,23 +25,42 @@ What is here
 ------------
 The modules keep the import paths of Kamaelia 1.14:
 
-====================================  ==================================================
-module                                contents
-====================================  ==================================================
-``Kamaelia.Protocol.Framing``         ``Framer``, ``DeFramer`` and ``SimpleFrame``
-                                      (stamped frames); ``DataChunker``,
-                                      ``DataDeChunker`` (messages as chunks of a
-                                      stream); the plain ``ChunkEncoder`` and
-                                      ``ChunkDecoder``; the errors ``FramingError``,
-                                      ``CorruptFrame``, ``ShortFrame``,
-                                      ``CorruptChunk``, ``IncompleteChunk``
-``Kamaelia.Protocol.EchoProtocol``    ``EchoProtocol`` (sends back what arrives)
-``Kamaelia.Protocol.FortuneCookieProtocol``
-                                      ``FortuneCookieProtocol`` (one cookie, then
-                                      finished)
-``Kamaelia.Protocol.Packetise``       ``MaxSizePacketiser`` (a stream cut into packets
-                                      of one size)
-====================================  ==================================================
+=============================================  ==================================================
+module                                         contents
+=============================================  ==================================================
+``Kamaelia.Protocol.Framing``                  ``Framer``, ``DeFramer`` and ``SimpleFrame``
+                                               (stamped frames); ``DataChunker``,
+                                               ``DataDeChunker`` (messages as chunks of a stream,
+                                               in 1.14's wire format by default); the plain
+                                               ``ChunkEncoder`` and ``ChunkDecoder``; the errors
+                                               ``FramingError``, ``CorruptFrame``,
+                                               ``ShortFrame``, ``CorruptChunk``,
+                                               ``IncompleteChunk``
+``Kamaelia.Protocol.Packetise``                ``MaxSizePacketiser`` (data cut into packets no
+                                               larger than a size)
+``Kamaelia.Protocol.SimpleReliableMulticast``  ``SRM_Sender``, ``SRM_Receiver``: ordered,
+                                               de-duplicated messages over a lossy link
+``Kamaelia.Protocol.RecoverOrder``             ``RecoverOrder`` (sequence-numbered items back in
+                                               order, with wrapping numbers)
+``Kamaelia.Protocol.EchoProtocol``             ``EchoProtocol`` (sends back what arrives);
+                                               ``Kamaelia.Protocol.EchoProtocolComponent`` is
+                                               1.14's old name
+``Kamaelia.Protocol.FortuneCookieProtocol``    ``FortuneCookieProtocol`` (one cookie, at 1.14's
+                                               40 characters a second, then finished)
+``Kamaelia.Protocol.AudioCookieProtocol``      ``AudioCookieProtocol`` (an audio file, paced)
+``Kamaelia.Protocol.SimpleVideoCookieServer``  ``HelloServer`` (a video file, paced)
+``Kamaelia.Protocol.MimeRequestComponent``     ``MimeRequestComponent`` (one MIME-style request
+                                               as a ``mimeObject``)
+``Kamaelia.Protocol.SDP``                      ``SDPParser`` (session descriptions, RFC 4566)
+``Kamaelia.Protocol.RTP``                      RTP and RTCP (RFC 3550): ``RTP.RTPFramer``,
+                                               ``RTP.RTPDeframer``, the header records, the null
+                                               payload pre-framer, ``RtpPacker``
+``Kamaelia.Protocol.IRC``                      ``IRCClient.IRC_Client`` and
+                                               ``IRCClient.SimpleIRCClientPrefab``
+=============================================  ==================================================
+
+``Kamaelia.Protocol.AIM`` and ``Kamaelia.Protocol.Torrent`` are retired (see
+``docs/compatibility.md``).
 
 A protocol of a TCP server is given as the server's ``protocol``; the
 server makes one for each connection (``telnet localhost 1501`` to try)::

@@ -126,3 +126,10 @@ def test_as_a_server_s_protocol_it_echoes_each_client() -> None:
         return got
 
     assert serve(EchoProtocol, talk) == [payload + b"\x00", payload + b"\x01"]
+
+
+def test_the_module_lists_its_component_and_the_old_module_name_still_works() -> None:
+    from Kamaelia.Protocol import EchoProtocol as module
+    from Kamaelia.Protocol.EchoProtocolComponent import EchoProtocol as OldName
+    assert module.__kamaelia_components__ == (EchoProtocol,)
+    assert OldName is EchoProtocol

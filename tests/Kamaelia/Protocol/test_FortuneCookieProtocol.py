@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import re
 import sys
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
 from Axon.Component import component
-from Axon.Ipc import producerFinished, shutdownMicroprocess
+from Axon.Ipc import newComponent, producerFinished, shutdownMicroprocess
 from Axon.Scheduler import scheduler
-from componentharness import Collector, assertUnexpectedControlIgnored, run
+from componentharness import Collector, assertUnexpectedControlIgnored, attach, run
 from Kamaelia.Protocol import FortuneCookieProtocol as module
 from Kamaelia.Protocol.FortuneCookieProtocol import COOKIES, FortuneCookieProtocol
 from protocolhelpers import connect, recvAll, serve
 
 LOGGER = "Kamaelia.Protocol.FortuneCookieProtocol"
+
+
+def Fortune(*args: Any, **argd: Any) -> FortuneCookieProtocol:
+    """A FortuneCookieProtocol sending its cookie whole (for tests not about the pace)."""
+    return FortuneCookieProtocol(*args, bitrate=None, **argd)
 
 
 def python(code: str) -> list[str]:
@@ -43,7 +49,7 @@ def fakeFortune(folder: Path, text: str) -> None:
 
 # ------------------------------------------------------------- from a list
 def test_it_sends_one_cookie_then_producerFinished_and_ends() -> None:
-    protocol = FortuneCookieProtocol(cookies=["Patience is a queue."])
+    protocol = Fortune(cookies=["Patience is a queue."])
     sink = run(protocol)
     assert sink.got == [b"Patience is a queue.\n"]
     assert [type(m) for m in sink.control] == [producerFinished]
@@ -52,23 +58,23 @@ def test_it_sends_one_cookie_then_producerFinished_and_ends() -> None:
 
 
 def test_a_cookie_ending_with_a_newline_gets_no_second_one() -> None:
-    assert run(FortuneCookieProtocol(cookies=[b"bytes\n"])).got == [b"bytes\n"]
+    assert run(Fortune(cookies=[b"bytes\n"])).got == [b"bytes\n"]
 
 
 def test_str_cookies_are_sent_as_utf8() -> None:
-    assert run(FortuneCookieProtocol(cookies=["caf\xe9 \u2603"])).got == [
+    assert run(Fortune(cookies=["caf\xe9 \u2603"])).got == [
         "caf\xe9 \u2603\n".encode()]
 
 
 def test_the_cookie_is_picked_at_random_from_the_list() -> None:
     cookies = ["one", "two", "three"]
     random.seed(7)
-    sent = [run(FortuneCookieProtocol(cookies=cookies)).got[0] for _ in range(30)]
+    sent = [run(Fortune(cookies=cookies)).got[0] for _ in range(30)]
     assert set(sent) == {b"one\n", b"two\n", b"three\n"}
 
 
 def test_without_a_fortune_program_it_sends_a_built_in_saying(no_fortune: None) -> None:
-    protocol = FortuneCookieProtocol()
+    protocol = Fortune()
     assert protocol.command is None
     sink = run(protocol)
     assert len(sink.got) == 1
@@ -81,12 +87,12 @@ def test_the_built_in_sayings_are_short_single_lines() -> None:
 
 
 def test_what_the_client_sends_is_not_echoed() -> None:
-    sink = run(FortuneCookieProtocol(cookies=["only this"]), inbox=[b"hello?", b"anyone?"])
+    sink = run(Fortune(cookies=["only this"]), inbox=[b"hello?", b"anyone?"])
     assert sink.got == [b"only this\n"]
 
 
 def test_the_connection_details_a_server_passes_are_kept() -> None:
-    protocol = FortuneCookieProtocol(cookies=["x"], peer="10.0.0.1", peerport=5,
+    protocol = Fortune(cookies=["x"], peer="10.0.0.1", peerport=5,
                                      localip="10.0.0.2", localport=1500)
     kept = [getattr(protocol, name) for name in ("peer", "peerport", "localip", "localport")]
     assert kept == [
@@ -94,7 +100,7 @@ def test_the_connection_details_a_server_passes_are_kept() -> None:
 
 
 def test_debug_is_accepted_for_compatibility() -> None:
-    assert run(FortuneCookieProtocol(1, cookies=["x"])).got == [b"x\n"]
+    assert run(Fortune(1, cookies=["x"])).got == [b"x\n"]
 
 
 # ------------------------------------------------------------ from a program
@@ -102,8 +108,8 @@ def test_the_fortune_program_is_used_when_installed(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     fakeFortune(tmp_path, "Installed wisdom.")
     monkeypatch.setenv("PATH", str(tmp_path))
-    protocol = FortuneCookieProtocol()
-    assert protocol.command == [str(tmp_path / "fortune")]
+    protocol = Fortune()
+    assert protocol.command == [str(tmp_path / "fortune"), "-a"]      # 1.14's command
     assert run(protocol).got == [b"Installed wisdom.\n"]
 
 
@@ -114,27 +120,27 @@ def test_fortune_is_also_found_in_usr_games(monkeypatch: pytest.MonkeyPatch,
     fakeFortune(games, "From the games folder.")
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setattr(module, "_GAMES", str(games))
-    assert FortuneCookieProtocol().command == [str(games / "fortune")]
+    assert Fortune().command == [str(games / "fortune"), "-a"]
 
 
 def test_given_cookies_mean_no_program_is_looked_for(monkeypatch: pytest.MonkeyPatch,
                                                      tmp_path: Path) -> None:
     fakeFortune(tmp_path, "Should not be used.")
     monkeypatch.setenv("PATH", str(tmp_path))
-    protocol = FortuneCookieProtocol(cookies=["predictable"])
+    protocol = Fortune(cookies=["predictable"])
     assert protocol.command is None
     assert run(protocol).got == [b"predictable\n"]
 
 
 def test_a_given_command_s_output_is_the_cookie() -> None:
-    sink = run(FortuneCookieProtocol(command=python("print('From a program.')")))
+    sink = run(Fortune(command=python("print('From a program.')")))
     assert sink.got == [b"From a program.\n"]
     assert [type(m) for m in sink.control] == [producerFinished]
 
 
 def test_a_program_s_output_in_several_pieces_is_one_cookie() -> None:
     code = "import sys\nfor w in 'one two three'.split():\n sys.stdout.write(w); sys.stdout.flush()"
-    assert run(FortuneCookieProtocol(command=python(code))).got == [b"onetwothree\n"]
+    assert run(Fortune(command=python(code))).got == [b"onetwothree\n"]
 
 
 @pytest.mark.parametrize("command,why", [
@@ -144,7 +150,7 @@ def test_a_program_s_output_in_several_pieces_is_one_cookie() -> None:
 ], ids=["fails", "silent", "missing"])
 def test_when_the_program_fails_a_cookie_from_the_list_is_sent_and_it_is_logged(
         command: list[str], why: str, caplog: pytest.LogCaptureFixture) -> None:
-    protocol = FortuneCookieProtocol(cookies=["fallback"], command=command)
+    protocol = Fortune(cookies=["fallback"], command=command)
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         sink = run(protocol)
     assert sink.got == [b"fallback\n"]
@@ -156,12 +162,12 @@ def test_when_the_program_fails_a_cookie_from_the_list_is_sent_and_it_is_logged(
 def test_the_program_gets_no_input() -> None:
     # It would wait for ever if its standard input were left open.
     code = "import sys; print(repr(sys.stdin.read()))"
-    assert run(FortuneCookieProtocol(command=python(code))).got == [b"''\n"]
+    assert run(Fortune(command=python(code))).got == [b"''\n"]
 
 
 # ------------------------------------------------------------------ shutdown
 def test_shutdownMicroprocess_before_it_starts_means_no_cookie() -> None:
-    protocol = FortuneCookieProtocol(cookies=["unsent"])
+    protocol = Fortune(cookies=["unsent"])
     stop = shutdownMicroprocess()
     sink = run(protocol, control=[stop])
     assert sink.got == []
@@ -184,7 +190,7 @@ class StopLater(component):
 
 def test_shutdownMicroprocess_while_the_program_runs_stops_it_quietly(
         caplog: pytest.LogCaptureFixture) -> None:
-    protocol = FortuneCookieProtocol(cookies=["unsent"],
+    protocol = Fortune(cookies=["unsent"],
                                      command=python("import time; time.sleep(50)"))
     stop = shutdownMicroprocess()
     stopper = StopLater(stop)
@@ -205,7 +211,7 @@ def test_shutdownMicroprocess_while_the_program_runs_stops_it_quietly(
 
 def test_producerFinished_still_gets_the_cookie_sent_then_passed_on() -> None:
     finished = producerFinished()
-    sink = run(FortuneCookieProtocol(command=python("print('still sent')")),
+    sink = run(Fortune(command=python("print('still sent')")),
                control=[finished])
     assert sink.got == [b"still sent\n"]
     assert sink.control == [finished]
@@ -213,7 +219,7 @@ def test_producerFinished_still_gets_the_cookie_sent_then_passed_on() -> None:
 
 def test_other_control_messages_are_logged_and_ignored(
         caplog: pytest.LogCaptureFixture) -> None:
-    assertUnexpectedControlIgnored(lambda: FortuneCookieProtocol(cookies=["x"]), caplog,
+    assertUnexpectedControlIgnored(lambda: Fortune(cookies=["x"]), caplog,
                                    [], [b"x\n"])
 
 
@@ -251,6 +257,90 @@ def test_as_a_server_s_protocol_it_gives_each_client_a_cookie_then_closes(
                 got.append(recvAll(sock))               # ends: the server closed it
         return got
 
-    cookies = serve(FortuneCookieProtocol, talk)
+    # 1.14's one-byte pieces, ten times faster than 1.14's pace to keep the test short.
+    cookies = serve(functools.partial(FortuneCookieProtocol, bitrate=3200, chunkrate=400), talk)
     assert len(cookies) == 3
     assert all(c.endswith(b"\n") and c.decode().rstrip("\n") in COOKIES for c in cookies)
+
+
+# ---------------------------------------------------------------- 1.14's pace
+def test_the_pace_is_1_14s_one_byte_at_a_time_forty_times_a_second() -> None:
+    # 1.14 read "fortune -a" through ReadFileAdaptor(readmode="bitrate",
+    # bitrate=320, chunkrate=40): 320 / 8 / 40 = one byte per piece.
+    protocol = FortuneCookieProtocol(cookies=["ok"])
+    assert (protocol.bitrate, protocol.chunkrate, protocol.chunksize) == (320, 40, 1)
+    sink = run(protocol)
+    assert protocol.source is not None and protocol.source.interval == 1 / 40
+    assert sink.got == [b"o", b"k", b"\n"]
+    assert [type(m) for m in sink.control] == [producerFinished]
+
+
+def test_a_faster_bitrate_sends_bigger_pieces() -> None:
+    protocol = FortuneCookieProtocol(cookies=["abcdefg"], bitrate=32000, chunkrate=1000)
+    assert protocol.chunksize == 4
+    assert run(protocol).got == [b"abcd", b"efg\n"]
+
+
+def test_between_pieces_it_is_paused_waiting_for_a_timer(run_rounds: Callable[[int], bool]) -> None:
+    protocol = FortuneCookieProtocol(cookies=["slow"], bitrate=8, chunkrate=1)   # 1 byte/s
+    sink = attach(protocol)
+    assert not run_rounds(30)
+    assert sink.got == [b"s"]
+    source = protocol.source
+    assert source is not None and not source._isRunnable() and not source._isStopped()
+
+
+def test_shutdownMicroprocess_part_way_through_stops_the_cookie(
+        run_rounds: Callable[[int], bool]) -> None:
+    protocol = FortuneCookieProtocol(cookies=["slow"], bitrate=8, chunkrate=1)
+    sink = attach(protocol)
+    run_rounds(30)
+    stop = shutdownMicroprocess()
+    protocol.inboxes["control"].append(stop)
+    assert run_rounds(50)
+    assert sink.got == [b"s"]
+    assert sink.control == [stop]
+
+
+def test_bitrate_None_sends_the_cookie_whole() -> None:
+    protocol = FortuneCookieProtocol(cookies=["whole"], bitrate=None)
+    assert protocol.chunksize is None
+    assert run(protocol).got == [b"whole\n"]
+
+
+@pytest.mark.parametrize("name,value", [("bitrate", 0), ("bitrate", "fast"), ("chunkrate", -1),
+                                        ("chunkrate", None)])
+def test_a_bad_rate_raises_ValueError_naming_it(name: str, value: Any) -> None:
+    with pytest.raises(ValueError, match=re.escape(
+            f"FortuneCookieProtocol: {name} must be a positive number, not {value!r}")):
+        FortuneCookieProtocol(cookies=["x"], **{name: value})
+
+
+# ------------------------------------------------------------ 1.14's structure
+class CountingTurns(FortuneCookieProtocol):
+    """A 1.14-style subclass overriding the old-style hooks."""
+
+    def initialiseComponent(self) -> Any:
+        self.started = True
+        return super().initialiseComponent()
+
+    def mainBody(self) -> int:
+        self.turns = getattr(self, "turns", 0) + 1
+        return super().mainBody()
+
+
+def test_the_old_style_hooks_run_and_may_be_overridden() -> None:
+    protocol = CountingTurns(cookies=["hooked"], bitrate=None)
+    assert run(protocol).got == [b"hooked\n"]
+    assert protocol.started and protocol.turns >= 1
+
+
+def test_initialiseComponent_makes_the_source_and_returns_it_to_be_started() -> None:
+    protocol = FortuneCookieProtocol(cookies=["x"], bitrate=None)
+    made = protocol.initialiseComponent()
+    assert isinstance(made, newComponent) and made.components() == (protocol.source,)
+    assert protocol.childComponents() == [protocol.source]
+
+
+def test_the_module_lists_its_component() -> None:
+    assert module.__kamaelia_components__ == (FortuneCookieProtocol,)

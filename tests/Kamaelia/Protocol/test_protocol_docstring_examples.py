@@ -23,10 +23,18 @@ SRC = Path(__file__).resolve().parents[3] / "src"
 EXPECTED = {
     "Kamaelia.Protocol": "hello\nworld\n",
     "Kamaelia.Protocol.Framing": ("1: hello\n2: world\none message\nand another\nTrue\n"
-                                  "SimpleFrame(7, b'hi')\nb'first'\nb'second'\n"),
+                                  "SimpleFrame(7, b'hi')\nb'XXXXXXXXXXXXXXXXXXXXXXXX50%25 %58'\n"
+                                  "b'first'\nb'second'\n"),
     "Kamaelia.Protocol.EchoProtocol": "hello\nworld\n",
-    "Kamaelia.Protocol.FortuneCookieProtocol": "Luck is a well-placed pause.\n",
-    "Kamaelia.Protocol.Packetise": "b'abcd'\nb'efgh'\nb'ijk'\n",
+    "Kamaelia.Protocol.FortuneCookieProtocol": "Luck is a pause.\n",
+    "Kamaelia.Protocol.AudioCookieProtocol": "476 476 48 ",
+    "Kamaelia.Protocol.EchoProtocolComponent": "echo\n",
+    "Kamaelia.Protocol.MimeRequestComponent": "GET /index.html ['Host', 'example.com'] 'hello'\n",
+    "Kamaelia.Protocol.RecoverOrder": "0a 1b 2c 3d 4e 5f 6g 7h 0i 1j ",
+    "Kamaelia.Protocol.SDP": "SDP Seminar: [('audio', 49170), ('video', 51372)]\n",
+    "Kamaelia.Protocol.SimpleReliableMulticast": "1 one\n2 two\n3 three\n",
+    "Kamaelia.Protocol.SimpleVideoCookieServer": "1953 1953 1094 ",
+    "Kamaelia.Protocol.Packetise": "b'abcd'\nb'ef'\nb'gh'\nb'ijk'\nb'abcd'\nb'efgh'\nb'ijk'\n",
 }
 
 
