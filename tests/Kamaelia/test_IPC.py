@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import Kamaelia.IPC
-from Axon.Ipc import producerFinished, shutdownMicroprocess
+from Axon.Ipc import notify, producerFinished, shutdownMicroprocess
 from Kamaelia.BaseIPC import IPC
 from Kamaelia.IPC import (connectionFailed, newCSA, newExceptional, newReader, newServer,
                           newWriter, removeExceptional, removeReader, removeWriter,
@@ -86,9 +86,9 @@ def test_the_1_14_calls_construct_as_written() -> None:
 
 
 # ------------------------------------------------- what the Axon components see
-@pytest.mark.parametrize("kind", [socketShutdown, shutdownCSA, connectionFailed],
+@pytest.mark.parametrize("kind", [socketShutdown, connectionFailed],
                          ids=lambda k: k.__name__)
-def test_socketShutdown_shutdownCSA_and_connectionFailed_are_producerFinished(
+def test_socketShutdown_and_connectionFailed_are_producerFinished(
         kind: type) -> None:
     message = kind(**FIELDS[kind])
     assert isinstance(message, producerFinished)
@@ -109,8 +109,7 @@ def test_serverShutdown_is_a_shutdownMicroprocess_naming_no_other_microprocesses
 
 
 @pytest.mark.parametrize("kind", [k for k in FIELDS if k not in
-                                  (socketShutdown, shutdownCSA, connectionFailed,
-                                   serverShutdown)],
+                                  (socketShutdown, connectionFailed, serverShutdown)],
                          ids=lambda k: k.__name__)
 def test_the_other_messages_are_not_mistaken_for_shutdowns(kind: type) -> None:
     assert not isinstance(kind(**FIELDS[kind]), (producerFinished, shutdownMicroprocess))
@@ -138,3 +137,56 @@ def test_connectionFailed_requires_host_port_and_reason() -> None:
 def test_socketShutdown_str_shows_its_message() -> None:
     assert str(socketShutdown(CALLER, ["sock", "peer closed"])) == \
         "The network connection has closed (['sock', 'peer closed'])"
+
+
+# ------------------------------------------------------------ 1.14's notify family
+NOTIFIES = [newReader, newWriter, newExceptional, newServer, removeReader, removeWriter,
+            removeExceptional, newCSA, shutdownCSA]
+
+
+@pytest.mark.parametrize("kind", NOTIFIES, ids=lambda k: k.__name__)
+def test_the_selector_requests_and_connection_news_are_Axon_notify_messages(
+        kind: type) -> None:
+    message = kind(CALLER, CSA)
+    assert isinstance(message, notify)
+    assert (message.caller, message.object) == (CALLER, CSA)
+
+
+@pytest.mark.parametrize("kind", NOTIFIES, ids=lambda k: k.__name__)
+def test_the_second_field_may_be_given_as_1_14s_CSA_keyword(kind: type) -> None:
+    assert kind(caller=CALLER, CSA=SOCK).object is SOCK
+
+
+@pytest.mark.parametrize("kind", NOTIFIES, ids=lambda k: k.__name__)
+def test_giving_the_object_twice_is_refused(kind: type) -> None:
+    with pytest.raises(ValueError, match=f"{kind.__name__} got its object both as CSA= "
+                                         "and as object="):
+        kind(CALLER, CSA, object=SOCK)
+
+
+@pytest.mark.parametrize("kind", NOTIFIES, ids=lambda k: k.__name__)
+def test_a_notify_message_without_its_object_is_refused(kind: type) -> None:
+    with pytest.raises(ValueError, match=f"'object' not given as a parameter to {kind.__name__}"):
+        kind(CALLER)
+
+
+def test_newCSA_sock_defaults_to_None_as_in_1_14() -> None:
+    assert newCSA(CALLER, CSA).sock is None
+
+
+@pytest.mark.parametrize("kind", [newReader, newWriter, newExceptional, newServer,
+                                  removeReader, removeWriter, removeExceptional],
+                         ids=lambda k: k.__name__)
+def test_selector_requests_carry_hasOOB_False(kind: type) -> None:
+    assert kind(CALLER, SOCK).hasOOB is False
+
+
+def test_the_1_14_predicates_answer_as_in_1_14() -> None:
+    assert newCSA(CALLER, CSA).handlesWriting() is True
+    assert newServer(CALLER, CSA).handlesWriting() is False
+    assert shutdownCSA(CALLER, CSA).shutdown() is True
+
+
+def test_shutdownCSA_is_a_notify_not_a_producerFinished_as_in_1_14() -> None:
+    message = shutdownCSA(CALLER, CSA)
+    assert not isinstance(message, (producerFinished, shutdownMicroprocess))

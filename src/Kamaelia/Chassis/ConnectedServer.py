@@ -42,8 +42,9 @@ when the server is made), and runs it as its child. For each connection
 * a ``"serversignal"`` outbox of the protocol, if it has one, to the
   server's own ``"control"`` (a protocol can stop the server).
 
-When the client closes its side, the protocol gets ``producerFinished`` on
-``"control"`` (what it sends in answer is still written). When the protocol
+When the client closes its side, the protocol gets ``socketShutdown`` (a
+``producerFinished``, as in 1.14) on ``"control"`` (what it sends in answer
+is still written). When the protocol
 ends, however it ends, the connection is finished: its remaining bytes
 written, then the socket closed. When the connection ends (the client reset
 it, or it was closed), the protocol gets ``shutdownMicroprocess``. Once both
@@ -72,23 +73,40 @@ sent ``shutdownMicroprocess``; once all of them have ended, the message is
 passed on out of ``"signal"`` and the server ends.
 
 ``SimpleServer(protocol, port, socketOptions)`` is ``ServerCore`` with the
-1.14 positional arguments; ``FastRestartServer`` is the same (``SO_REUSEADDR``
-is always set, which is what it existed for in 1.14).
+1.14 positional arguments, and, as in 1.14, it calls the factory with no
+arguments; ``FastRestartServer`` is a ``ServerCore`` (``SO_REUSEADDR`` is
+always set, which is what it existed for in 1.14). ``MoreComplexServer`` is
+1.14's other name for ``ServerCore``.
+
+1.14's methods
+--------------
+``main`` calls 1.14's methods, so a subclass may override them:
+:meth:`ServerCore.initialiseServerSocket` (make, link and start the
+TCPServer; the class in ``TCPS``), :meth:`ServerCore.handleNewConnection`
+(a ``newCSA``: make the protocol with :meth:`ServerCore.mkProtocolHandler`
+and wire it), :meth:`ServerCore.handleClosedCSA` (a ``shutdownCSA``: the
+client has closed its side; the protocol is sent ``socketShutdown``, a
+``producerFinished``). ``connectedSockets`` lists the adapters of the open
+connections. The TCPServer is made when the ``ServerCore`` is (so that
+``port`` is known at once), unless a subclass overrides
+``initialiseServerSocket``, which then makes it when the server starts, as
+in 1.14.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
+import socket
 from typing import Any, Callable, Iterator
 
 from Axon.AdaptiveCommsComponent import AdaptiveCommsComponent
 from Axon.Ipc import producerFinished, shutdownMicroprocess
-from Kamaelia.IPC import newCSA, serverShutdown, shutdownCSA
+from Kamaelia.IPC import newCSA, serverShutdown, shutdownCSA, socketShutdown
 from Kamaelia.Internet._addresses import describeAddress, peerInfo
 from Kamaelia.Internet.TCPServer import TCPServer
 
-__all__ = ["ServerCore", "SimpleServer", "FastRestartServer"]
+__all__ = ["ServerCore", "SimpleServer", "FastRestartServer", "MoreComplexServer"]
 
 log = logging.getLogger("Kamaelia.Chassis.ConnectedServer")
 
@@ -174,10 +192,32 @@ class ServerCore(AdaptiveCommsComponent):
         self.connectedTo = 0
         self._connections: dict[Any, _Connection] = {}
         self._finished: list[_Connection] = []
+        self.server: Any = None
+        # A subclass that overrides initialiseServerSocket makes its own
+        # server when it starts (as in 1.14); otherwise make it now, so that
+        # ``port`` is the real port at once.
+        if type(self).initialiseServerSocket is ServerCore.initialiseServerSocket:
+            self._setUpServer()
+
+    @property
+    def connectedSockets(self) -> list[Any]:
+        """The adapters of the connections open now (1.14's attribute)."""
+        return list(self._connections)
+
+    def _setUpServer(self) -> None:
         self.server = self._makeServer()
-        self.port = self.server.listenport
+        self.port = getattr(self.server, "listenport", self.port)
         self.link((self.server, "protocolHandlerSignal"), (self, "_socketactivity"))
         self.link((self, "_serversignal"), (self.server, "control"))
+
+    def initialiseServerSocket(self) -> None:
+        """Make the TCPServer (the class in ``TCPS``) unless it was made with
+        this server, link it to this one, add it as a child and start it."""
+        if self.server is None:
+            self._setUpServer()
+        self.addChildren(self.server)
+        if getattr(self.server, "scheduler", None) is None:      # not activated yet
+            self.server.activate(Scheduler=self.scheduler)
 
     def _makeServer(self) -> Any:
         extra: dict[str, Any] = {}
@@ -198,21 +238,21 @@ class ServerCore(AdaptiveCommsComponent):
 
     def close(self) -> None:
         """Release the listening socket of a server that is never run."""
-        self.server.close()
+        if self.server is not None:
+            self.server.close()
 
     # ------------------------------------------------------------------ main
     def main(self) -> Iterator[Any]:
-        self.addChildren(self.server)
-        self.server.activate(Scheduler=self.scheduler)
+        self.initialiseServerSocket()
         ending: Any = None
         clean = False
         try:
             while ending is None:
                 for message in self.Inbox("_socketactivity"):
                     if isinstance(message, newCSA):
-                        self._newConnection(message)
+                        self.handleNewConnection(message)
                     elif isinstance(message, shutdownCSA):
-                        self._peerClosed(message.object)
+                        self.handleClosedCSA(message)
                 self._tidy()
                 while self.dataReady("control") and ending is None:
                     message = self.recv("control")
@@ -235,7 +275,7 @@ class ServerCore(AdaptiveCommsComponent):
             clean = True
         finally:
             if not clean:                 # stopped from outside: nothing may linger
-                self.server.close()
+                self.close()
                 for connection in self._connections.values():
                     connection.adapter.stop()
                     connection.protocol.stop()
@@ -250,7 +290,11 @@ class ServerCore(AdaptiveCommsComponent):
             return self.protocol(**sock_info)
         return self.protocol(**{name: sock_info[name] for name in accepted})
 
-    def _newConnection(self, message: newCSA) -> None:
+    def handleNewConnection(self, newCSAMessage: newCSA) -> None:
+        """A connection was accepted (``newCSA``): make its protocol with
+        :meth:`mkProtocolHandler`, link the two (see the module docstring) and
+        start the protocol (the TCPServer has started the adapter)."""
+        message = newCSAMessage
         adapter = message.object
         info = dict(getattr(adapter, "peerInfo", None) or
                     (peerInfo(message.sock, self.port) if message.sock is not None else {}))
@@ -278,13 +322,16 @@ class ServerCore(AdaptiveCommsComponent):
             self._ended(connection, adapter=True)
         protocol.activate(Scheduler=self.scheduler)
 
-    def _peerClosed(self, adapter: Any) -> None:
-        """The client closed its side: the protocol finishes (its answer is still sent)."""
-        connection = self._connections.get(adapter)
+    def handleClosedCSA(self, shutdownCSAMessage: shutdownCSA) -> None:
+        """The client closed its side (``shutdownCSA`` from the TCPServer):
+        the protocol is sent ``socketShutdown`` (a ``producerFinished``) on
+        "control" and finishes; what it still sends is written before the
+        connection closes. (In 1.14 this also stopped the connection at once.)"""
+        connection = self._connections.get(shutdownCSAMessage.object)
         if connection is not None and not (connection.protocolFinishing or
                                            connection.protocolStopping):
             connection.protocolFinishing = True
-            connection.protocol._deliver(producerFinished(self), "control")
+            connection.protocol._deliver(socketShutdown(self), "control")
 
     def _ended(self, connection: _Connection, adapter: bool) -> None:
         if adapter:
@@ -329,8 +376,17 @@ class ServerCore(AdaptiveCommsComponent):
 class SimpleServer(ServerCore):
     """SimpleServer(protocol=None, port=1601, socketOptions=None, **options) -> a ServerCore.
 
-    The 1.14 name and positional arguments for :class:`ServerCore`.
+    The 1.14 name and positional arguments for :class:`ServerCore`; as in
+    1.14, the protocol factory is called with no arguments.
     """
+
+    def __init__(self, protocol: Any = None, port: int | None = None,
+                 socketOptions: Any = None, **argd: Any) -> None:
+        super().__init__(protocol, port, socketOptions, **argd)
+
+    def mkProtocolHandler(self, **sock_info: Any) -> Any:
+        """``protocol()``: SimpleServer passes no connection information (as in 1.14)."""
+        return self.protocol()
 
 
 class FastRestartServer(ServerCore):
@@ -338,5 +394,17 @@ class FastRestartServer(ServerCore):
 
     In 1.14 the server that set ``SO_REUSEADDR`` so that it could be
     restarted at once on the same port. Every server here does that; the
-    name is kept for code that uses it.
+    name (and 1.14's ``socketOptions`` default) are kept for code that uses it.
     """
+
+    socketOptions: Any = (socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+
+
+class MoreComplexServer(ServerCore):
+    """MoreComplexServer(protocol=factory, port=1601, **options) -> a ServerCore.
+
+    1.14's other name for :class:`ServerCore` (there an alias; here a
+    subclass, so that classes 1.14 derived from it keep that base's name).
+    """
+
+__kamaelia_components__ = (ServerCore, SimpleServer, FastRestartServer)

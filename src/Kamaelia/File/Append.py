@@ -18,8 +18,10 @@ How does it work?
 -----------------
 ``Append(filename, forwarder=True, blat_file=False, hold_open=True)`` appends
 each message arriving on ``"inbox"`` (``bytes``, or ``str`` as UTF-8) to the
-file, in its own thread, and, with ``forwarder``, sends the message on out
-of ``"outbox"``. With ``blat_file`` the file is emptied first. With
+file, in its own thread (each through :meth:`Append.writeChunk`, 1.14's
+method, which a subclass may override), and, with ``forwarder``, sends the
+message on out of ``"outbox"``. The four options are also class
+attributes (1.14's defaults), so a subclass can set them. With ``blat_file`` the file is emptied first. With
 ``hold_open`` the file stays open (and is flushed whenever the inbox is
 empty); without it the file is opened and closed for each message, so other
 programs may move it between messages (log rotation).
@@ -58,18 +60,39 @@ class Append(FileWriter):
                 "signal": "the message that ended it; fileError if the file cannot be "
                           "written"}
 
-    def __init__(self, filename: str | None = None, forwarder: bool = True,
-                 blat_file: bool = False, hold_open: bool = True, **argd: Any) -> None:
-        if filename is None:
-            raise ValueError("Append needs a filename")
+    filename: str | None = None
+    forwarder: bool = True
+    blat_file: bool = False
+    hold_open: bool = True
+
+    def __init__(self, filename: str | None = None, forwarder: bool | None = None,
+                 blat_file: bool | None = None, hold_open: bool | None = None,
+                 **argd: Any) -> None:
+        for name, value in (("filename", filename), ("forwarder", forwarder),
+                            ("blat_file", blat_file), ("hold_open", hold_open)):
+            if value is not None:
+                argd[name] = value
         super().__init__(**argd)
-        self.filename = filename
-        self.forwarder = forwarder
-        self.blat_file = blat_file
-        self.hold_open = hold_open
+        if self.filename is None:
+            raise ValueError("Append needs a filename")
+        self._target = FileTarget(self.filename, append=True)
+
+    def writeChunk(self, chunk: Any) -> bool:
+        """Append one message to the file (1.14's method). With ``hold_open``
+        the file stays open (and is flushed whenever the inbox is empty);
+        without, it is opened and closed around the write. False if that
+        failed (and was reported)."""
+        target = self._target
+        if target.file is None and not self.attempt(target, target.open):
+            return False
+        if not self.writeTo(target, chunk):
+            return False
+        if not self.hold_open:
+            return self.attempt(target, target.commit)
+        return True
 
     def main(self) -> None:
-        target = FileTarget(self.filename, append=True)
+        target = self._target
         def anyMessage() -> Any:
             return self.recv("control") if self.dataReady("control") else None
 
@@ -79,11 +102,8 @@ class Append(FileWriter):
             return self.discardAfterFailure(anyMessage)
 
         def append(data: Any) -> bool:
-            if not self.hold_open and not self.attempt(target, target.open):
-                return False
-            if not self.writeTo(target, data):
-                return False
-            if not self.hold_open and not self.attempt(target, target.commit):
+            # (a 1.14-style writeChunk returns None: only False means it failed)
+            if self.writeChunk(data) is False:
                 return False
             if self.forwarder:
                 self.send(data, "outbox", block=True)
@@ -94,3 +114,6 @@ class Append(FileWriter):
         if request is None or not self.attempt(target, target.commit):
             return self.discardAfterFailure(anyMessage)
         self.send(request, "signal")
+
+
+__kamaelia_components__ = (Append,)

@@ -28,15 +28,28 @@ logged and sent out of ``"signal"``, and the reader ends.
 
 Shutdown: ``producerFinished`` or ``shutdownMicroprocess`` arriving on
 ``"control"`` stops it between chunks; it passes the message on out of
-``"signal"`` and ends. The ``"debug"`` outbox is kept for 1.14 code and
-sends nothing.
+``"signal"`` and ends.
+
+1.14's methods do their 1.14 job: :meth:`IntelligentFileReader.openFile`
+(a file descriptor, read-only; the reader opens the file with it, so a
+subclass may override it), :meth:`IntelligentFileReader.makeNonBlocking`,
+:meth:`IntelligentFileReader.tryReadChunk` (read and send one chunk;
+False at the end), :meth:`IntelligentFileReader.debug` (send a note out of
+``"debug"``; it says ``"IntelligentFileReader terminated"`` at the end, as
+in 1.14) and :meth:`IntelligentFileReader.selectorWait`, which asks the
+Selector service (through ``"_selectorask"``) to send the descriptor to
+``"_selectorready"`` when it is readable. The reader itself does not need
+the Selector: a regular file is always readable, and its thread reads it.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 from typing import Any
 
 from Kamaelia.File.MaxSpeedFileReader import MaxSpeedFileReader
+from Kamaelia.IPC import newReader
 
 __all__ = ["IntelligentFileReader"]
 
@@ -50,11 +63,13 @@ class IntelligentFileReader(MaxSpeedFileReader):
     """
 
     Inboxes = {"inbox": "anything: a wake-up (1.14's protocol; no longer needed)",
-               "control": "producerFinished or shutdownMicroprocess to stop reading"}
+               "control": "producerFinished or shutdownMicroprocess to stop reading",
+               "_selectorready": "the descriptor, from the Selector (after selectorWait)"}
     Outboxes = {"outbox": "the file, in chunks of bytes",
-                "debug": "not used (kept for 1.14 code)",
+                "debug": "notes from debug(); \"IntelligentFileReader terminated\" at the end",
                 "signal": "producerFinished at the end; fileError if the file cannot be "
-                          "read; else the shutdown message received"}
+                          "read; else the shutdown message received",
+                "_selectorask": "requests to the Selector service (selectorWait)"}
 
     inboxWakesOnly = True
 
@@ -63,3 +78,61 @@ class IntelligentFileReader(MaxSpeedFileReader):
         if isinstance(maxqueue, bool) or not isinstance(maxqueue, int) or maxqueue < 1:
             raise ValueError(f"maxqueue must be a positive int, not {maxqueue!r}")
         super().__init__(filename, chunksize, maxqueue=maxqueue, **argd)
+        self.done = False
+        self._askingSelector = False
+
+    # ------------------------------------------------------- 1.14's methods
+    def debug(self, msg: Any) -> None:
+        """Send ``msg`` out of "debug"."""
+        self.send(msg, "debug")
+
+    def makeNonBlocking(self, fd: int) -> None:
+        """Make reads of ``fd`` return at once when there is nothing to read."""
+        flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        fcntl.fcntl(fd, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+
+    def openFile(self, filename: str) -> int:
+        """A read-only file descriptor for ``filename`` (raises OSError)."""
+        return os.open(filename, os.O_RDONLY)
+
+    def selectorWait(self, fd: int) -> None:
+        """Ask the Selector service to send ``fd`` to "_selectorready" once it
+        can be read (the service is found, or started, the first time)."""
+        from Kamaelia.Internet.Selector import Selector    # (a layer above files)
+        self.debug("selectorWait")
+        if not self._askingSelector:
+            service, _, newSelector = Selector.getSelectorServices(self.tracker)
+            if newSelector is not None:
+                scheduler = self.scheduler
+                if scheduler is None:
+                    newSelector.activate()
+                else:            # (this runs in the reader's thread)
+                    scheduler.callFromThread(newSelector.activate, scheduler)
+            self.link((self, "_selectorask"), service)
+            self._askingSelector = True
+        self.send(newReader(self, ((self, "_selectorready"), fd)), "_selectorask")
+
+    def tryReadChunk(self, fd: int) -> bool:
+        """Read up to ``chunksize`` bytes from ``fd`` and send them: True if it
+        did; False at the end of the file (``done`` is then True) or if there
+        was nothing to read."""
+        try:
+            data = os.read(fd, self.chunksize)
+        except OSError:
+            return False
+        if not data:
+            self.done = True
+            return False
+        self.send(data, "outbox")
+        return True
+
+    # ------------------------------------------------- the reader's hooks
+    def openSource(self) -> Any:
+        return os.fdopen(self.openFile(self.filename), "rb", buffering=0)
+
+    def main(self) -> None:  # type: ignore[override]  # a thread's blocking main
+        super().main()
+        self.debug("IntelligentFileReader terminated")
+
+
+__kamaelia_components__ = (IntelligentFileReader,)

@@ -45,6 +45,15 @@ Shutdown: ``producerFinished`` or ``shutdownMicroprocess`` arriving on
 ``"control"`` stops it between chunks; it passes the message on out of
 ``"signal"`` and ends. Anything arriving on ``"inbox"`` is logged and
 dropped.
+
+1.14's helpers are kept for code (a subclass's own ``main``, say) that
+uses them: :meth:`MaxSpeedFileReader.handleControl` notes a shutdown
+message in ``shutdownMsg``; :meth:`MaxSpeedFileReader.canStop` and
+:meth:`MaxSpeedFileReader.mustStop` say whether one (or a
+``shutdownMicroprocess``) has come; :meth:`MaxSpeedFileReader.waitSend` is a
+generator that sends, waiting while the destination is full, and raises
+``UserWarning("STOP")`` if told to stop meanwhile. The reader's own loop is
+the shared one of :mod:`Kamaelia.File` and does not call them.
 """
 
 from __future__ import annotations
@@ -52,11 +61,12 @@ from __future__ import annotations
 from typing import Any
 
 from Kamaelia.File._base import StreamingReader
+from Kamaelia._shutdown import ControlState
 
 __all__ = ["MaxSpeedFileReader"]
 
 
-class MaxSpeedFileReader(StreamingReader):
+class MaxSpeedFileReader(ControlState, StreamingReader):
     """MaxSpeedFileReader(filename, chunksize=1048576) -> sends a file in chunks, flat out
 
     - filename  -- the file to read
@@ -76,9 +86,14 @@ class MaxSpeedFileReader(StreamingReader):
         super().__init__(**argd)
         self.filename = self.path = filename
         self.chunksize = chunksize
+        #: The shutdown message noted by handleControl ("" until one comes, as in 1.14).
+        self.shutdownMsg: Any = ""
 
     def openSource(self) -> Any:
         return open(self.filename, "rb", buffering=0)
 
     def readPiece(self, source: Any, pieces: int) -> Any:
         return source.read(self.chunksize)
+
+
+__kamaelia_components__ = (MaxSpeedFileReader,)

@@ -37,6 +37,14 @@ a request finds the end of the file it sends ``producerFinished`` out of
 nothing (1.14 took it for the end of the file); one that is not a whole
 number is logged and skipped.
 
+1.14's methods are kept: the reader reads with
+:meth:`PromptedFileReader.readNBytes` or :meth:`PromptedFileReader.readNLines`
+(a subclass may override them), which raise :class:`EOF` at the end of the
+file; ``file`` is the open file. ``shutdown()`` (on both readers) answers
+True, passing the message on, once ``shutdownMicroprocess`` has arrived, as
+1.14's did; the readers' loops do not use it (they finish what came before
+the message first).
+
 ``SimpleReader(filename, mode="r", buffering=1)`` sends the whole file as
 fast as its consumer takes it: lines in text mode (``"r"``), chunks of up to
 ``chunksize`` (64 KiB) bytes in binary mode (``"rb"``), then
@@ -85,16 +93,31 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from Axon.AxonExceptions import noSpaceInBox
+from Axon.Ipc import shutdownMicroprocess
 from Kamaelia.Chassis.Carousel import Carousel
 from Kamaelia.Chassis.Graphline import Graphline
 from Kamaelia.File._base import FileThread, StreamingReader, log, reportFailure
 from Kamaelia.Util.RateFilter import ByteRate_RequestControl
 
-__all__ = ["PromptedFileReader", "SimpleReader", "RateControlledFileReader",
+__all__ = ["EOF", "PromptedFileReader", "SimpleReader", "RateControlledFileReader",
            "ReusableFileReader", "RateControlledReusableFileReader",
            "FixedRateControlledReusableFileReader"]
 
 READMODES = ("bytes", "lines")
+
+
+class EOF(Exception):
+    """Raised by :meth:`PromptedFileReader.readNBytes` / ``readNLines`` at the end of the file."""
+
+
+def _passOnStop(component: Any) -> bool:
+    """1.14's ``shutdown()``: True (passing it on) if shutdownMicroprocess arrived."""
+    while component.dataReady("control"):
+        message = component.recv("control")
+        if isinstance(message, shutdownMicroprocess):
+            component.send(message, "signal")
+            return True
+    return False
 
 
 def checkReadmode(readmode: Any) -> None:
@@ -131,14 +154,33 @@ class PromptedFileReader(FileThread):
         self.readmode = readmode
         self.encoding = encoding
 
+    def readNBytes(self, n: int) -> Any:
+        """The next ``n`` bytes of the file; :class:`EOF` if there are none."""
+        data = self.file.read(n)
+        if not data:
+            raise EOF("EOF")
+        return data
+
+    def readNLines(self, n: int) -> Any:
+        """The next ``n`` lines of the file, as one message; :class:`EOF` if none."""
+        data = self._readLines(n)
+        if not data:
+            raise EOF("EOF")
+        return data
+
+    def shutdown(self) -> bool:
+        """True (having passed it on out of "signal") if ``shutdownMicroprocess``
+        has arrived on "control" (1.14's method; the loop does not use it)."""
+        return _passOnStop(self)
+
     def main(self) -> None:
         try:
             file = openForReading(self.filename, self.readmode == "lines", self.encoding)
         except (OSError, ValueError) as exc:
             reportFailure(self, self.filename, exc, "read")
             return
-        read = self._readLines if self.readmode == "lines" else file.read
-        self._file = file
+        self.file = file
+        read = self.readNLines if self.readmode == "lines" else self.readNBytes
 
         def answer(request: Any) -> bool:
             try:
@@ -151,6 +193,8 @@ class PromptedFileReader(FileThread):
                 return True
             try:
                 data = read(count)
+            except EOF:
+                data = None
             except (OSError, ValueError) as exc:
                 reportFailure(self, self.filename, exc, "read")
                 return False
@@ -169,7 +213,7 @@ class PromptedFileReader(FileThread):
             self.send(request, "signal")
 
     def _readLines(self, count: int) -> Any:
-        readline = self._file.readline
+        readline = self.file.readline
         lines = []
         for _ in range(count):
             line = readline()
@@ -196,16 +240,27 @@ class SimpleReader(StreamingReader):
 
     #: Largest chunk sent in binary mode.
     chunksize: int = 65536
+    #: 1.14's defaults, as class attributes (a subclass may set them).
+    mode: str = "r"
+    buffering: int = 1
 
-    def __init__(self, filename: str, mode: str = "r", buffering: int = 1,
+    def __init__(self, filename: str, mode: str | None = None, buffering: int | None = None,
                  encoding: str = "utf-8", **argd: Any) -> None:
-        if mode not in ("r", "rt", "rb"):
-            raise ValueError(f"SimpleReader reads; mode must be 'r', 'rt' or 'rb', not {mode!r}")
+        if mode is not None:
+            argd["mode"] = mode
+        if buffering is not None:
+            argd["buffering"] = buffering
         super().__init__(**argd)
+        if self.mode not in ("r", "rt", "rb"):
+            raise ValueError(f"SimpleReader reads; mode must be 'r', 'rt' or 'rb', "
+                             f"not {self.mode!r}")
         self.filename = self.path = filename
-        self.mode = mode
-        self.buffering = buffering
         self.encoding = encoding
+
+    def shutdown(self) -> bool:
+        """True (having passed it on out of "signal") if ``shutdownMicroprocess``
+        has arrived on "control" (1.14's method; the loop does not use it)."""
+        return _passOnStop(self)
 
     def openSource(self) -> Any:
         return openForReading(self.filename, self.mode != "rb", self.encoding)
@@ -282,3 +337,8 @@ def FixedRateControlledReusableFileReader(readmode: str = "bytes", **rateargs: A
                                ("CAR", "outbox"): ("self", "outbox"),
                                ("CAR", "signal"): ("self", "signal"),
                                ("CAR", "requestNext"): ("self", "requestNext")})
+
+
+__kamaelia_components__ = (PromptedFileReader, SimpleReader)
+__kamaelia_prefabs__ = (RateControlledFileReader, ReusableFileReader,
+                        RateControlledReusableFileReader, FixedRateControlledReusableFileReader)

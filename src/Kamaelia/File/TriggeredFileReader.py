@@ -75,3 +75,6 @@ class TriggeredFileReader(FileThread):
         request = self.serve(readOne)
         if request is not None:
             self.send(request, "signal")
+
+
+__kamaelia_components__ = (TriggeredFileReader,)

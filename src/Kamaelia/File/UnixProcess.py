@@ -78,6 +78,21 @@ status 127 and a message on ``"error"``.)
 
 :class:`~Kamaelia.File.UnixProcess2.UnixProcess2` adds named pipes and
 inbox size limits.
+
+1.14's parts
+------------
+:meth:`UnixProcess.openSubprocess` starts the program (a ``Popen`` with
+three non-blocking pipes); ``main`` calls it, so a subclass may override it.
+The ``"stdinready"``, ``"stdoutready"`` and ``"stderrready"`` inboxes (where
+1.14's Selector said a pipe was ready) are kept: a message there makes it
+try at once; nothing needs to send them (the pipes are watched by the
+scheduler), and the ``"selector"`` and ``"selectorsignal"`` outboxes are
+unused. Module functions: ``makeNonBlocking(fd)``; ``Pipethrough(*args)``,
+1.14's deprecated name (a warning is logged) for ``UnixProcess(*args)``;
+``run_command(command, datasource)``, which runs a command with the items
+of ``datasource`` as its input and prints (and returns) its output; and
+``Chargen()`` / :class:`ChargenComponent`, 1.14's little sources of
+``"hello\n"`` for trying it out.
 """
 
 from __future__ import annotations
@@ -89,16 +104,18 @@ import shlex
 import signal
 import subprocess
 import threading
+import time
 from typing import Any, Iterator, Sequence
 
 from Axon.AxonExceptions import noSpaceInBox
 from Axon.Component import component
-from Axon.Ipc import shutdownMicroprocess
+from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Kamaelia._shutdown import shutdownRequest
 from Kamaelia.File._base import asBytes, reportFailure
 from Kamaelia.File.messages import processExited, processStopped
 
-__all__ = ["UnixProcess"]
+__all__ = ["UnixProcess", "ChargenComponent", "Chargen", "Pipethrough", "makeNonBlocking",
+           "run_command"]
 
 log = logging.getLogger("Kamaelia.File")
 
@@ -108,6 +125,13 @@ READS_PER_TURN = 16
 PIPE_SIZE = 1 << 20
 #: Without a pidfd, how often to look whether the program has ended.
 EXIT_POLL_SECONDS = 0.05
+
+
+def makeNonBlocking(fd: Any) -> None:
+    """Make reads and writes of ``fd`` (a descriptor, or a file with ``fileno()``)
+    return at once instead of waiting."""
+    flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+    fcntl.fcntl(fd, fcntl.F_SETFL, flags | os.O_NONBLOCK)
 
 
 def _enlargePipe(fd: int) -> None:
@@ -161,11 +185,16 @@ class UnixProcess(component):
 
     Inboxes = {"inbox": "data for the program's standard input (bytes; str is sent as UTF-8)",
                "control": "producerFinished: close standard input once written; "
-                          "shutdownMicroprocess: stop the program"}
+                          "shutdownMicroprocess: stop the program",
+               "stdinready": "(1.14) anything: try writing now (the pipes are watched anyway)",
+               "stdoutready": "(1.14) anything: try reading standard output now",
+               "stderrready": "(1.14) anything: try reading standard error now"}
     Outboxes = {"outbox": "what the program writes to standard output (bytes)",
                 "error": "what the program writes to standard error (bytes)",
                 "signal": "processExited or processStopped (with the exit status) when "
-                          "it has ended; fileError if it cannot be started"}
+                          "it has ended; fileError if it cannot be started",
+                "selector": "(1.14 compatibility; unused)",
+                "selectorsignal": "(1.14 compatibility; unused)"}
 
     gracePeriod: float = 2.0
 
@@ -193,11 +222,21 @@ class UnixProcess(component):
         self._reaper: threading.Thread | None = None
 
     # ------------------------------------------------------------ starting
-    def _start(self) -> None:
-        """Start the program and register its pipes (raise OSError if impossible)."""
-        process = self._process = subprocess.Popen(
+    def openSubprocess(self) -> subprocess.Popen[bytes]:
+        """Start the program, in a process group of its own, with its standard
+        input, output and error as non-blocking pipes; return the ``Popen``
+        (raises OSError if it cannot be started)."""
+        process = subprocess.Popen(
             self.command, shell=isinstance(self.command, str), bufsize=0, process_group=0,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            if pipe is not None:
+                makeNonBlocking(pipe)
+        return process
+
+    def _start(self) -> None:
+        """Start the program and register its pipes (raise OSError if impossible)."""
+        process = self._process = self.openSubprocess()
         self._feeds.insert(0, _Feed(process.stdin, "inbox"))
         self._drains[:0] = [_Drain(process.stdout, "outbox"), _Drain(process.stderr, "error")]
         ends: list[_Feed | _Drain] = [*self._feeds, *self._drains]
@@ -224,7 +263,11 @@ class UnixProcess(component):
             reportFailure(self, exc.filename or self._program(), exc, "run")
             return
         request: shutdownMicroprocess | None = None
+        nudges = [self.inboxes[name] for name in ("stdinready", "stdoutready", "stderrready")]
         while True:
+            for box in nudges:
+                if box.q:             # 1.14's "ready" notes: this turn tries anyway
+                    box.q.clear()
             busy = self._pumpFeeds()
             busy = self._pumpDrains(passOn=request is None) or busy
             self._noticeExit()
@@ -454,3 +497,47 @@ class UnixProcess(component):
             self._signalGroup(signal.SIGKILL)
             self.returncode = process.wait()
 
+
+def Pipethrough(*args: Any) -> UnixProcess:
+    """1.14's deprecated name: ``UnixProcess(*args)``, with a warning logged."""
+    log.warning("Pipethrough is deprecated (as in 1.14): use "
+                "Kamaelia.File.UnixProcess.UnixProcess instead")
+    return UnixProcess(*args)
+
+
+def run_command(command: str, datasource: Any) -> bytes:
+    """Run the shell ``command`` with the items of ``datasource`` (bytes, or str
+    as UTF-8) as its standard input; print its standard output (as 1.14 did)
+    and return it. Blocks until the command ends: not for use in a component."""
+    data = b"".join(asBytes(item) for item in datasource)
+    output = subprocess.run(command, shell=True, input=data, stdout=subprocess.PIPE).stdout
+    print(output)
+    return output
+
+
+def Chargen() -> Iterator[str]:
+    """1.14's test source: yields ``"hello\n"`` for one second."""
+    start = time.monotonic()
+    while time.monotonic() - start < 1:
+        yield "hello\n"
+
+
+class ChargenComponent(component):
+    """ChargenComponent() -> sends ``"hello\n"`` each time slice for a tenth of a
+    second, then ``producerFinished``; prints how much it sent (1.14's test source)"""
+
+    Inboxes = {"inbox": "not used", "control": "not used"}
+    Outboxes = {"outbox": "\"hello\\n\", over and over", "signal": "producerFinished at the end"}
+
+    def main(self) -> Iterator[Any]:
+        start = time.monotonic()
+        sent = 0
+        while time.monotonic() - start < 0.1:
+            yield 1
+            self.send("hello\n", "outbox")
+            sent += len("hello\n")
+        self.send(producerFinished(self), "signal")
+        print("total sent", sent)
+
+
+__kamaelia_components__ = (UnixProcess, ChargenComponent)

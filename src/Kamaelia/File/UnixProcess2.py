@@ -53,6 +53,17 @@ removed when it ends.
 
 Argument errors are raised at once: a box name used twice or clashing with
 the standard boxes, a size limit for an inbox that does not exist.
+
+1.14's methods: :meth:`UnixProcess2.setupNamedInPipes` and
+:meth:`UnixProcess2.setupNamedOutPipes` set up the named pipes (``main``
+calls them as the program starts, so a subclass may override them). 1.14
+made a child component per named pipe and chained their shutdowns through
+the ``pipeshutdown`` argument; here this component serves the pipes itself,
+so the argument comes back unchanged (``setupNamedInPipes`` returns
+``(pipeshutdown, None)``, 1.14's shape) and the ``"_shutdownPipes"``
+outbox is unused. :meth:`UnixProcess2.childrenDone` removes child
+components that have ended and says whether none are left.
+``makeNonBlocking`` is :func:`Kamaelia.File.UnixProcess.makeNonBlocking`.
 """
 
 from __future__ import annotations
@@ -62,9 +73,10 @@ import stat
 import threading
 from typing import Any, Mapping, Sequence
 
-from Kamaelia.File.UnixProcess import UnixProcess, _Drain, _enlargePipe, _Feed, log
+from Kamaelia.File.UnixProcess import (UnixProcess, _Drain, _enlargePipe, _Feed, log,
+                                       makeNonBlocking)
 
-__all__ = ["UnixProcess2"]
+__all__ = ["UnixProcess2", "makeNonBlocking"]
 
 
 def _fifo(path: str) -> bool:
@@ -88,13 +100,15 @@ class UnixProcess2(UnixProcess):
     - boxsizes   -- {inbox name: size limit}
     """
 
+    Outboxes = {**UnixProcess.Outboxes, "_shutdownPipes": "(1.14 compatibility; unused)"}
+
     def __init__(self, command: str | Sequence[str], buffersize: int = 32768,
                  outpipes: Mapping[str, str] | None = None,
                  inpipes: Mapping[str, str] | None = None,
                  boxsizes: Mapping[str, int] | None = None, **argd: Any) -> None:
         outpipes, inpipes = dict(outpipes or {}), dict(inpipes or {})
-        inboxes = dict(UnixProcess.Inboxes)
-        outboxes = dict(UnixProcess.Outboxes)
+        inboxes = dict(type(self).Inboxes)
+        outboxes = dict(type(self).Outboxes)
         for pipes, boxes, kind in ((inpipes, inboxes, "inbox"), (outpipes, outboxes, "outbox")):
             for path, name in pipes.items():
                 if name in boxes:
@@ -113,12 +127,28 @@ class UnixProcess2(UnixProcess):
 
     def _start(self) -> None:
         # Named pipes first: the program may open them as soon as it starts.
+        self.setupNamedInPipes(None)
+        self.setupNamedOutPipes(None)
+        super()._start()
+        for opener in self._openers:
+            opener.start()
+
+    def setupNamedInPipes(self, pipeshutdown: Any) -> tuple[Any, None]:
+        """Make the input named pipes (``inpipes``) and arrange for what
+        arrives on their inboxes to be written into them, once the program
+        opens them. Returns ``(pipeshutdown, None)`` (see the module docstring)."""
         for path, box in self.inpipes.items():
             if _fifo(path):
                 self._madeFifos.append(path)
             feed = _Feed(None, box)
             self._feeds.append(feed)
             self._openers.append(_FifoOpener(self, path, feed))
+        return pipeshutdown, None
+
+    def setupNamedOutPipes(self, pipeshutdown: Any) -> Any:
+        """Make the output named pipes (``outpipes``) and open them, so that what
+        the program writes into them comes out of their outboxes. Returns
+        ``pipeshutdown`` (see the module docstring)."""
         for path, box in self.outpipes.items():
             if _fifo(path):
                 self._madeFifos.append(path)
@@ -127,9 +157,14 @@ class UnixProcess2(UnixProcess):
             # reading before the program opened the pipe would say "end".
             holder = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
             self._drains.append(_Drain(reader, box, holder))
-        super()._start()
-        for opener in self._openers:
-            opener.start()
+        return pipeshutdown
+
+    def childrenDone(self) -> bool:
+        """Remove the child components that have ended; True if none are left."""
+        for child in self.childComponents():
+            if child._isStopped():
+                self.removeChild(child)
+        return not self.childComponents()
 
     def _fifoOpened(self, opener: "_FifoOpener") -> None:
         """Scheduler thread: the program has opened an input named pipe."""
@@ -207,3 +242,6 @@ class _FifoOpener(threading.Thread):
         fd = self.take()
         if fd is not None:
             os.close(fd)
+
+
+__kamaelia_components__ = (UnixProcess2,)

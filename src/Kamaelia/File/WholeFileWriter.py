@@ -88,3 +88,6 @@ class WholeFileWriter(FileWriter):
         if request is None:
             return self.discardAfterFailure()
         self.send(request, "signal")
+
+
+__kamaelia_components__ = (WholeFileWriter,)

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Kamaelia.File._base import FileTarget, FileWriter
 
 __all__ = ["SimpleFileWriter"]
@@ -82,12 +83,35 @@ class SimpleFileWriter(FileWriter):
         self.mode = mode
         self.atomic = atomic
 
+    def writeData(self, data: Any) -> bool:
+        """Write one message to the file (1.14's method; ``main`` calls it for
+        each message, so a subclass may override it). False if writing failed
+        (and was reported); a message that is not bytes or str is logged and
+        skipped."""
+        return self.writeTo(self.target, data)
+
+    def shutdown(self) -> bool:
+        """True (having passed it on out of "signal") if ``producerFinished`` or
+        ``shutdownMicroprocess`` has arrived on "control" (1.14's method).
+        ``main`` does not use it: it closes the file before passing the
+        message on."""
+        while self.dataReady("control"):
+            message = self.recv("control")
+            if isinstance(message, (producerFinished, shutdownMicroprocess)):
+                self.send(message, "signal")
+                return True
+        return False
+
     def main(self) -> None:
         target = self.target
         if not self.attempt(target, target.open):
             return self.discardAfterFailure()
-        request = self.serve(lambda data: self.writeTo(target, data),
+        # (a 1.14-style writeData returns None: only False means it failed)
+        request = self.serve(lambda data: self.writeData(data) is not False,
                              idle=lambda: self.attempt(target, target.flush))
         if request is None or not self.finish(target, request):
             return self.discardAfterFailure()
         self.send(request, "signal")
+
+
+__kamaelia_components__ = (SimpleFileWriter,)

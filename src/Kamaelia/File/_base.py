@@ -63,6 +63,7 @@ import os
 import secrets
 import stat
 import subprocess
+import sys
 import time
 from typing import Any, BinaryIO, Callable
 
@@ -234,6 +235,11 @@ class StreamingReader(FileThread):
     #: True: "inbox" only carries wake-ups, dropped quietly. False: it is not
     #: used, so what arrives there is logged and dropped.
     inboxWakesOnly: bool = False
+    #: With an ``interval``: the first piece, too, waits one interval (1.14's
+    #: ReadFileAdaptor), instead of going at once.
+    firstWaits: bool = False
+    #: The clock pieces are paced by (seconds; it must not go backwards).
+    clock: Any = staticmethod(time.monotonic)
 
     def __init__(self, **argd: Any) -> None:
         inboxes = dict(type(self).Inboxes)
@@ -276,14 +282,14 @@ class StreamingReader(FileThread):
     def _stream(self, source: Any) -> ipc | None:
         """Send pieces until the end (None) or a shutdown request (returned)."""
         interval = self.interval
-        due = time.monotonic()
+        due = self.clock() + (interval if self.firstWaits else 0.0)
         while True:
-            request = self._waitUntil(due) if interval else self._idleChecks()
+            request = self.waitForPiece(due) if interval else self._idleChecks()
             if request is not None:
                 return request
             pieces = 1
             if interval:
-                late = time.monotonic() - due
+                late = self.clock() - due
                 if self.aggregate and late >= interval:
                     pieces += int(late / interval)
                 due += pieces * interval
@@ -308,12 +314,14 @@ class StreamingReader(FileThread):
             return shutdownRequest(self)
         return None
 
-    def _waitUntil(self, due: float) -> ipc | None:
+    def waitForPiece(self, due: float) -> ipc | None:
+        """Wait until ``clock()`` reaches ``due`` (when the next piece is due);
+        a shutdown request that arrives meanwhile is returned at once."""
         while True:
             request = self._idleChecks()
             if request is not None:
                 return request
-            remaining = due - time.monotonic()
+            remaining = due - self.clock()
             if remaining <= 0 or self._isStopped():
                 return None
             self.pause(remaining)
@@ -348,9 +356,10 @@ class PacedReader(StreamingReader):
     """Reads ``amount`` bytes or lines per piece, one piece every ``interval`` seconds.
 
     The source is the file ``filename`` or, if ``command`` is given, what
-    that shell command writes to its standard output. Lines are sent as
-    ``str`` decoded with ``encoding`` (``None``: as ``bytes``); bytes as
-    ``bytes``.
+    that shell command writes to its standard output; with ``useStdin`` (and
+    neither), this process's standard input (which is left open at the end).
+    Lines are sent as ``str`` decoded with ``encoding`` (``None``: as
+    ``bytes``); bytes as ``bytes``.
     """
 
     #: Seconds a command is given to end after its output is closed, before it is killed.
@@ -358,9 +367,9 @@ class PacedReader(StreamingReader):
 
     def __init__(self, filename: str = "", unit: str = "bytes", amount: int = 1,
                  interval: float = 0.0, aggregate: bool = False, command: str = "",
-                 encoding: str | None = "utf-8", **argd: Any) -> None:
+                 encoding: str | None = "utf-8", useStdin: bool = False, **argd: Any) -> None:
         super().__init__(**argd)
-        if bool(filename) == bool(command):
+        if bool(filename) == bool(command) and not (useStdin and not filename):
             raise ValueError(f"give a filename or a command, not both or neither "
                              f"(filename={filename!r}, command={command!r})")
         if unit not in ("bytes", "lines"):
@@ -370,7 +379,8 @@ class PacedReader(StreamingReader):
         checkPositive("interval", interval, allowZero=True)
         self.filename = filename
         self.command = command
-        self.path = filename or command
+        self.useStdin = useStdin and not filename and not command
+        self.path = filename or command or "<stdin>"
         self.unit = unit
         self.amount = amount
         self.interval = float(interval)
@@ -379,6 +389,11 @@ class PacedReader(StreamingReader):
         self._process: subprocess.Popen[bytes] | None = None
 
     def openSource(self) -> Any:
+        if self.useStdin:
+            stdin = sys.stdin
+            if self.unit == "lines" and self.encoding is not None:
+                return stdin
+            return getattr(stdin, "buffer", stdin)
         if self.command:
             self._process = subprocess.Popen(self.command, shell=True, stdout=subprocess.PIPE)
             raw: Any = self._process.stdout
@@ -401,6 +416,8 @@ class PacedReader(StreamingReader):
         return lines[0][:0].join(lines) if lines else b""
 
     def closeSource(self, source: Any) -> None:
+        if self.useStdin:
+            return                        # not ours to close
         source.close()
         process, self._process = self._process, None
         if process is None:

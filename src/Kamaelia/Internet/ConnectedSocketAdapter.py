@@ -61,18 +61,58 @@ Shutdown
 * A write error (the peer reset the connection) closes it at once; the
   error is logged with the peer's address.
 
-When it ends it closes the socket, sends ``socketShutdown`` out of
-``"CreatorFeedback"`` if it had not yet, and ``shutdownCSA(self, self)`` out
-of ``"signal"``. Its ``howDied`` attribute says why (``"peer closed"``,
-``"producer finished"``, ``"shutdown"``, ``"timeout"``, or the error).
+When it ends it closes the socket and calls :meth:`passOnShutdown`, which
+sends ``socketShutdown`` out of ``"CreatorFeedback"`` (if it had not yet)
+and ``shutdownCSA(self, (self, sock))`` out of ``"signal"`` (1.14's shapes).
+Its ``howDied`` attribute says why (``"peer closed"``, ``"producer
+finished"``, ``"shutdown"``, ``"timeout"``, or the error).
 
-Compatibility
--------------
+TLS on request (``"makessl"``)
+------------------------------
+As in 1.14, any message on ``"makessl"`` switches a plain connection to TLS
+(STARTTLS-style protocols need this): once the bytes it has already begun
+writing are written, the socket is wrapped and the handshake runs, without
+blocking; what waits on ``"inbox"`` then goes over TLS (never in plain
+text); when the handshake is done, ``""`` goes out of ``"sslready"``. The message
+may be an ``ssl.SSLContext`` to use; otherwise the adapter's
+``sslContext``, or else the system's default client context (which, unlike
+1.14's, checks the server's certificate, against ``serverHostname`` when
+it is known). A server's adapter needs a context with the server's
+certificate (1.14 then spoke TLS as a client, which no client can talk
+to): without one the connection is closed, with the reason logged. A
+failed handshake closes the connection, with the reason logged too.
+
+Compatibility: 1.14's methods
+-----------------------------
 The 1.14 signature is kept: ``selectorService`` and ``sendTo`` are accepted
-and unused (the socket is watched directly, not through the Selector), and
-so is the ``"_selectorSignal"`` outbox. A message on ``"ReadReady"`` or
-``"SendReady"`` (what 1.14's Selector sent) makes it try to read or write
-at once; nothing needs to send them.
+and unused (the socket is watched by the scheduler, not through the
+Selector), and so is the ``"_selectorSignal"`` outbox. 1.14's methods are
+here and do their 1.14 job, and ``main`` calls the overridable ones:
+
+* :meth:`handleControl` (control messages), :meth:`checkSocketStatus`
+  (``"ReadReady"``/``"SendReady"``: a message there makes it try to read or
+  write at once; nothing needs to send them), :meth:`flushSendQueue`
+  (take from ``"inbox"`` and write), :meth:`canDoSomething` (whether to
+  pause), :meth:`passOnShutdown` (the messages sent at the end) are called
+  by ``main``, so a subclass that overrides one changes what it does.
+* :meth:`handleReceive` is the readiness callback: the scheduler calls it
+  whenever the socket is readable, so overriding it changes how data is
+  received.
+* The echo path is kept short: when exactly one ``bytes`` message waits
+  and nothing else is going on, ``main`` writes it itself without calling
+  :meth:`handleControl`, :meth:`checkSocketStatus` or
+  :meth:`flushSendQueue`; :meth:`handleReceive` and :meth:`flushSendQueue`
+  call the socket directly rather than through :meth:`_saferecv` and
+  :meth:`_safesend` (one Python call fewer per message). Those two work
+  when called (they read or write once, handling "would block" and
+  errors as 1.14 did), but overriding them does not change the adapter.
+
+``whinge`` (module level) switches the logging of failed sends and
+receives (``{"socketSendingFailure": True, "socketRecievingFailure": True}``,
+1.14's keys): False logs them at debug level. ``crashAndBurn`` is kept for
+1.14 code; nothing reads it (1.14 did not either). :class:`SSLSocket` is
+1.14's blocking TLS wrapper, for code that made one itself; the adapter
+does not need it.
 """
 
 from __future__ import annotations
@@ -90,12 +130,72 @@ from Kamaelia.IPC import shutdownCSA, socketShutdown
 from Kamaelia.Internet._addresses import describeAddress, peerInfo
 from Kamaelia.Util._arguments import positiveInt, positiveNumber
 
-__all__ = ["ConnectedSocketAdapter"]
+__all__ = ["ConnectedSocketAdapter", "SSLSocket", "whinge", "crashAndBurn"]
 
 log = logging.getLogger("Kamaelia.Internet.ConnectedSocketAdapter")
 
+#: Log failed sends / receives as warnings (True) or at debug level (False).
+whinge: dict[str, bool] = {"socketSendingFailure": True, "socketRecievingFailure": True}
+#: Kept for 1.14 code, which could set it; nothing reads it (1.14 did not either).
+crashAndBurn: dict[str, bool] = {"uncheckedSocketShutdown": True, "receivingDataFailed": True,
+                                 "sendingDataFailed": True}
+
 _TLS_RECORD = 16384          # bytes per TLS write (retries must repeat the same length)
 _AGAIN = (BlockingIOError, InterruptedError)
+
+
+class SSLSocket:
+    """SSLSocket(sock, context=None, server_hostname=None) -> a blocking TLS client wrapper
+
+    1.14's wrapper around a connected socket: the TLS handshake is done
+    here and now (blocking), then ``recv``/``send`` read and write through
+    TLS. As in 1.14, ``recv`` returns ``b""`` and ``send`` 0 when TLS needs
+    to wait for the network, so a non-blocking caller retries later.
+    ``context`` defaults to the system's default client context, which
+    checks the server's certificate (against ``server_hostname`` when
+    given; 1.14 checked nothing). The ConnectedSocketAdapter does its own
+    TLS without blocking and does not need this class.
+    """
+
+    def __init__(self, sock: socket.socket, context: ssl.SSLContext | None = None,
+                 server_hostname: str | None = None) -> None:
+        if not isinstance(sock, socket.socket):
+            raise TypeError(f"SSLSocket needs a connected socket, not {sock!r}")
+        if context is None:
+            context = ssl.create_default_context()
+            if server_hostname is None:
+                context.check_hostname = False
+        blocking = sock.getblocking()
+        sock.setblocking(True)
+        #: the TLS socket (1.14's name). It takes over the descriptor of the
+        #: socket it wraps, so ``sock`` (1.14 kept the plain one there) is it too.
+        self.sslobj = context.wrap_socket(sock, server_hostname=server_hostname)
+        self.sslobj.setblocking(blocking)
+        self.sock = self.sslobj
+
+    def shutdown(self, code: int) -> None:
+        self.sslobj.shutdown(code)
+
+    def close(self) -> None:
+        self.sslobj.close()
+
+    def fileno(self) -> int:
+        return self.sslobj.fileno()
+
+    def setblocking(self, state: bool) -> None:
+        self.sslobj.setblocking(state)
+
+    def recv(self, size: int = 1024) -> bytes:
+        try:
+            return self.sslobj.recv(size)
+        except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+            return b""
+
+    def send(self, data: bytes) -> int:
+        try:
+            return self.sslobj.send(data)
+        except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+            return 0
 
 
 class ConnectedSocketAdapter(component):
@@ -126,12 +226,14 @@ class ConnectedSocketAdapter(component):
                           "shutdownMicroprocess: close now",
                "ReadReady": "(1.14) anything here: try reading now (the socket is "
                             "watched directly anyway)",
-               "SendReady": "(1.14) anything here: try writing now"}
+               "SendReady": "(1.14) anything here: try writing now",
+               "makessl": "anything (or an ssl.SSLContext): switch the connection to TLS"}
     Outboxes = {"outbox": "bytes received from the socket",
                 "CreatorFeedback": "socketShutdown(self, [sock, reason]) once the socket "
                                    "can no longer receive",
-                "signal": "shutdownCSA(self, self) when this adapter ends",
-                "_selectorSignal": "(1.14 compatibility; unused)"}
+                "signal": "shutdownCSA(self, (self, sock)) when this adapter ends",
+                "_selectorSignal": "(1.14 compatibility; unused)",
+                "sslready": "\"\" once the TLS handshake asked for on \"makessl\" is done"}
 
     #: Stop taking from "inbox" while this many bytes wait to be written.
     sendBufferLimit: int = 256 * 1024
@@ -194,11 +296,25 @@ class ConnectedSocketAdapter(component):
         self._fedBack = False
         self._lastActivity = 0.0
         self._idleTimer: Any = None
-        self._readCallback = self._onReadable
+        self._started = False
+        self._sslReadyWanted = False    # send "" on "sslready" after the handshake
+        self._sslRequest: Any = None    # a makessl waiting for the buffer to drain
+        self._failedWhile = "receiving"  # which whinge key applies to a failure
+        self._nudgeBoxes = (self.inboxes["ReadReady"], self.inboxes["SendReady"],
+                            self.inboxes["makessl"])
+        # Bound once: the scheduler calls these on readiness. handleReceive is
+        # looked up on the instance, so a subclass's override is the callback.
+        self._readCallback = self.handleReceive
         self._writeCallback = self._onWritable
+
+    @property
+    def isSSL(self) -> bool:
+        """True once the connection speaks TLS (1.14's attribute)."""
+        return self.sslContext is not None
 
     # ------------------------------------------------------------------ main
     def main(self) -> Iterator[Any]:
+        self._started = True
         try:
             self._begin()
             inbox, control = self.inboxes["inbox"], self.inboxes["control"]
@@ -207,10 +323,11 @@ class ConnectedSocketAdapter(component):
                     self.pause()
                     yield 1
                     continue
-                if self._readControl():
+                if self.handleControl():
                     break
-                self._selectorNudges()
-                self._takeOutgoing()
+                self.checkSocketStatus()
+                self._checkMakeSSL()
+                self.flushSendQueue()
                 if self._failed:
                     break
                 if self._closing and not self._out and not self.dataReady("inbox"):
@@ -221,7 +338,7 @@ class ConnectedSocketAdapter(component):
                     self._maybeResumeReading()
                 # (an unpause from our own callbacks during this turn would be
                 # undone by pausing, so look for work left before sleeping)
-                if not self._moreToSend():
+                if not self.canDoSomething():
                     self.pause()
                 yield 1
         finally:
@@ -232,32 +349,48 @@ class ConnectedSocketAdapter(component):
         if self.idleTimeout is not None:
             self._idleTimer = self.scheduler.callLater(self.idleTimeout, self._checkIdle)
         if self.sslContext is not None:
-            try:
-                self.socket = self.sslContext.wrap_socket(
-                    self.socket, server_side=self.serverSide, do_handshake_on_connect=False,
-                    server_hostname=None if self.serverSide else self.serverHostname)
-            except (ssl.SSLError, OSError, ValueError) as exc:
-                self._fail(f"TLS setup failed ({exc})")
-                return
-            self._handshaking = True
-            self._handshake()
+            self._startTLS(self.sslContext)
         else:
             self._startReading()
 
-    def _selectorNudges(self) -> None:
-        """1.14 code may send the socket to "ReadReady"/"SendReady" (as its
-        Selector did): take that as a prompt to read / write now."""
+    def _startTLS(self, context: ssl.SSLContext) -> None:
+        """Wrap the socket for TLS and begin the (non-blocking) handshake."""
+        try:
+            self.socket = context.wrap_socket(
+                self.socket, server_side=self.serverSide, do_handshake_on_connect=False,
+                server_hostname=None if self.serverSide else self.serverHostname)
+        except (ssl.SSLError, OSError, ValueError) as exc:
+            self._fail(f"TLS setup failed ({exc})")
+            return
+        self._handshaking = True
+        self._handshake()
+
+    def checkSocketStatus(self) -> None:
+        """Take what arrived on "ReadReady"/"SendReady" (what 1.14's Selector
+        sent, and 1.14 code may still send) as a prompt to read / write now."""
         if self.dataReady("ReadReady"):
             list(self.Inbox("ReadReady"))
             if self._receiving and not self._handshaking and self._reading:
-                self._onReadable()
+                self.handleReceive()
         if self.dataReady("SendReady"):
             list(self.Inbox("SendReady"))
             if not self._handshaking:
                 self._flush()
 
-    def _readControl(self) -> bool:
-        """Handle control messages; True to end now."""
+    def canDoSomething(self) -> bool:
+        """True if there is work this adapter can do now (so ``main`` does not
+        pause): data to take while the send buffer has room, or a message
+        waiting on "control", "ReadReady", "SendReady" or "makessl"."""
+        readReady, sendReady, makessl = self._nudgeBoxes
+        return (self._moreToSend() or bool(self.inboxes["control"].q) or
+                bool(readReady.q or sendReady.q) or
+                (bool(makessl.q) and self._sslRequest is None))
+
+    def handleControl(self) -> bool:
+        """Act on the messages on "control": ``shutdownMicroprocess`` ends at
+        once, ``producerFinished`` once what is queued is written. Returns
+        True when ``main`` must end now (1.14's returned nothing; ``main``
+        treats a false value as "carry on")."""
         while self.dataReady("control"):
             message = self.recv("control")
             if isinstance(message, shutdownMicroprocess):
@@ -279,7 +412,10 @@ class ConnectedSocketAdapter(component):
             self._reading = False
             self.scheduler.removeReader(self.socket)
 
-    def _onReadable(self) -> None:
+    def handleReceive(self) -> None:
+        """Read what the socket has and send it out of "outbox" (the
+        scheduler calls this whenever the socket is readable). Stops reading
+        while the protocol is behind (see the module docstring)."""
         if self._handshaking:
             self._handshake()
             return
@@ -291,6 +427,7 @@ class ConnectedSocketAdapter(component):
         except (*_AGAIN, ssl.SSLWantReadError, ssl.SSLWantWriteError):
             return
         except OSError as exc:
+            self._failedWhile = "receiving"
             self._receiveEnded(self._describeError(exc))
             self._fail(None)
             return
@@ -311,6 +448,26 @@ class ConnectedSocketAdapter(component):
                     return
                 if not data or not self._passOn(data):
                     break
+
+    def _saferecv(self, sock: Any, size: int = 32768) -> bytes | None:
+        """Read up to ``size`` bytes from ``sock``: the data, or None if there
+        is none now, or the connection has ended (then noted as in
+        :meth:`handleReceive`). Not called by the adapter itself (see the
+        module docstring)."""
+        try:
+            data = sock.recv(size)
+        except (*_AGAIN, ssl.SSLWantReadError, ssl.SSLWantWriteError):
+            return None
+        except OSError as exc:
+            self._failedWhile = "receiving"
+            self._receiveEnded(self._describeError(exc))
+            self._fail(None)
+            return None
+        if not data:
+            self._receiveEnded("peer closed")
+            return None
+        self._touch()
+        return data
 
     def _passOn(self, data: bytes) -> bool:
         """Send ``data`` on; False (and reading stopped) if the protocol is behind."""
@@ -385,9 +542,20 @@ class ConnectedSocketAdapter(component):
             self.send(socketShutdown(self, [self.socket, reason]), "CreatorFeedback")
 
     # --------------------------------------------------------------- sending
-    def _takeOutgoing(self) -> None:
+    def flushSendQueue(self) -> None:
+        """Take what waits on "inbox" (while the send buffer has room) and
+        write as much as the socket takes now; the rest is written as the
+        socket drains."""
+        took = self._takeOutgoing()
+        if (self._out and not took and not self._writing and not self._handshaking
+                and not self._failed and self._sslRequest is None):
+            self._flush()
+
+    def _takeOutgoing(self) -> bool:
+        """Take from "inbox" into the send buffer (and write, unless a TLS
+        switch or handshake must come first); True if it took anything."""
         if self._failed:
-            return
+            return False
         out, limit = self._out, self.sendBufferLimit
         inbox = self.inboxes["inbox"]
         took = False
@@ -400,17 +568,19 @@ class ConnectedSocketAdapter(component):
             else:
                 self._badData(data)
             took = True
-        if took and not self._handshaking:
+        if took and not self._handshaking and self._sslRequest is None:
             self._flush()
+        return took
 
     def _sentOneAtOnce(self, inbox: Any, control: Any) -> bool:
         """The common case, kept short: on a plain socket with nothing else
         going on, one ``bytes`` message waits; send it. True if it did (and
         nothing is left to do), False to take the general path."""
         q = inbox.q
+        readReady, sendReady, makessl = self._nudgeBoxes
         if (len(q) != 1 or control.q or self._out or not self._reading or self._closing
                 or self._failed or self.sslContext is not None or inbox.size is not None
-                or self._nudged()):
+                or readReady.q or sendReady.q or makessl.q):
             return False
         data = q[0]
         if data.__class__ is not bytes:
@@ -429,12 +599,9 @@ class ConnectedSocketAdapter(component):
             self._touch()
         return True
 
-    def _nudged(self) -> bool:
-        return bool(self.inboxes["ReadReady"].q or self.inboxes["SendReady"].q)
-
     def _moreToSend(self) -> bool:
         return (not self._handshaking and not self._failed and bool(self.dataReady("inbox"))
-                and len(self._out) < self.sendBufferLimit)
+                and len(self._out) < self.sendBufferLimit and self._sslRequest is None)
 
     def _badData(self, data: Any) -> None:
         text = (f"{self.name} (connection with {self.peer}) can only send bytes or str, "
@@ -463,6 +630,7 @@ class ConnectedSocketAdapter(component):
                 self._tlsWantsWrite = True
                 break
             except OSError as exc:
+                self._failedWhile = "sending"
                 self._receiveEnded(self._describeError(exc))
                 self._fail(None)
                 return
@@ -473,6 +641,23 @@ class ConnectedSocketAdapter(component):
         self._updateWriter()
         if len(out) < self.sendBufferLimit and (self.dataReady("inbox") or self._closing):
             self.unpause()
+
+    def _safesend(self, sock: Any, data: Any) -> int:
+        """Write ``data`` to ``sock`` once: the number of bytes written (0 if
+        the socket takes none now, or the connection failed, which is then
+        noted as a write error is). Not called by the adapter itself (see
+        the module docstring)."""
+        try:
+            written = sock.send(data)
+        except (*_AGAIN, ssl.SSLWantWriteError, ssl.SSLWantReadError):
+            return 0
+        except OSError as exc:
+            self._failedWhile = "sending"
+            self._receiveEnded(self._describeError(exc))
+            self._fail(None)
+            return 0
+        self._touch()
+        return written
 
     def _updateWriter(self) -> None:
         want = bool(self._out) and not self._failed
@@ -488,6 +673,45 @@ class ConnectedSocketAdapter(component):
             self._handshake()
         else:
             self._flush()
+            if self._sslRequest is not None and not self._out:
+                self.unpause()            # the buffer has drained: switch to TLS now
+
+    # ------------------------------------------------------------ makessl
+    def _checkMakeSSL(self) -> None:
+        """A message on "makessl": switch to TLS once the bytes already taken
+        from "inbox" are written (what still waits there goes over TLS)."""
+        if self._sslRequest is None:
+            if not self.dataReady("makessl"):
+                return
+            self._sslRequest = self.recv("makessl")
+            while self.dataReady("makessl"):
+                self.recv("makessl")          # asking twice changes nothing
+            if self.sslContext is not None and not isinstance(self._sslRequest, ssl.SSLContext):
+                self._sslRequest = None       # already TLS: just say so
+                self.send("", "sslready")
+                return
+        if self._out or self._failed:
+            return                            # _onWritable brings us back here
+        request, self._sslRequest = self._sslRequest, None
+        context = request if isinstance(request, ssl.SSLContext) else self.sslContext
+        if context is None:
+            if self.serverSide:
+                # 1.14 then spoke TLS as a *client* on a server's connection,
+                # which no client can talk to; carrying on in plain text after
+                # TLS was asked for would be worse.
+                self._fail("asked for TLS on \"makessl\" without an ssl.SSLContext "
+                           "holding the server's certificate")
+                return
+            context = ssl.create_default_context()
+            if self.serverHostname is None:
+                context.check_hostname = False
+        self._stopReading()
+        if self._writing:
+            self._writing = False
+            self.scheduler.removeWriter(self.socket)
+        self.sslContext = context
+        self._sslReadyWanted = True
+        self._startTLS(context)
 
     # ------------------------------------------------------------------- TLS
     def _handshake(self) -> None:
@@ -508,6 +732,9 @@ class ConnectedSocketAdapter(component):
         self._handshaking = False
         self._stopWatchingHandshake()
         self._touch()
+        if self._sslReadyWanted:
+            self._sslReadyWanted = False
+            self.send("", "sslready")
         self._startReading()
         if self._out or self.dataReady("inbox"):
             self._flush()
@@ -564,9 +791,13 @@ class ConnectedSocketAdapter(component):
             level = logging.WARNING if self.noisyErrors else logging.DEBUG
             log.log(level, "%s: connection with %s closed: %s", self.name, self.peer, reason)
         elif self.howDied not in (None, "peer closed", "timeout", "shutdown",
-                                  "producer finished") and self.noisyErrors:
-            log.warning("%s: connection with %s closed: %s", self.name, self.peer,
-                        self.howDied)
+                                  "producer finished"):
+            key = ("socketSendingFailure" if self._failedWhile == "sending"
+                   else "socketRecievingFailure")
+            level = (logging.WARNING if self.noisyErrors and whinge.get(key, True)
+                     else logging.DEBUG)
+            log.log(level, "%s: connection with %s closed: %s", self.name, self.peer,
+                    self.howDied)
         self._failed = True
         self._out.clear()
         self.unpause()
@@ -593,5 +824,29 @@ class ConnectedSocketAdapter(component):
             pass
         if self.howDied is None:
             self.howDied = "shutdown"
-        self._feedBack(self.howDied)
-        self.send(shutdownCSA(self, self), "signal")
+        self.passOnShutdown()
+
+    def passOnShutdown(self) -> None:
+        """Tell the creator and the component linked to "signal" that this
+        connection has ended: ``socketShutdown(self, [sock, howDied])`` out of
+        "CreatorFeedback" (unless it was sent already, when the peer closed)
+        and ``shutdownCSA(self, (self, sock))`` out of "signal"."""
+        self._feedBack(self.howDied or "shutdown")
+        self.send(shutdownCSA(self, (self, self.socket)), "signal")
+
+    def stop(self) -> None:
+        """Stop the adapter. One that never ran closes its socket here and
+        sends what :meth:`passOnShutdown` sends (as 1.14's did); a running one
+        does that as it ends."""
+        if not self._started and not self._isStopped():
+            self._started = True
+            try:
+                self.socket.close()
+            except OSError:
+                pass
+            self.howDied = self.howDied or "shutdown"
+            self.passOnShutdown()
+        super().stop()
+
+
+__kamaelia_components__ = (ConnectedSocketAdapter,)

@@ -68,9 +68,10 @@ from typing import Any
 
 from Kamaelia.Internet._addresses import checkHost, checkPort
 from Kamaelia.Internet._datagram import DatagramComponent, chooseFamily, openSocket, resolve
-from Kamaelia.Internet._multicast import MulticastOptions, checkGroup, needsInterface
+from Kamaelia.Internet._multicast import (MulticastOptions, checkGroup, loopbackDemo,
+                                          needsInterface)
 
-__all__ = ["Multicast_receiver"]
+__all__ = ["Multicast_receiver", "tests"]
 
 
 class Multicast_receiver(DatagramComponent):
@@ -114,3 +115,13 @@ class Multicast_receiver(DatagramComponent):
     def messageFor(self, data: bytes, source: tuple[str, int]) -> Any:
         """``((host, port), data)``: the sender first, as in Kamaelia 1.14."""
         return source, data
+
+
+def tests() -> None:
+    """A small demonstration (1.14's module had a ``tests()`` too): over the
+    loopback interface two lines go through a multicast group and are
+    printed; then it ends."""
+    loopbackDemo("receiver")
+
+
+__kamaelia_components__ = (Multicast_receiver,)

@@ -69,9 +69,9 @@ from typing import Any
 from Kamaelia.Internet._addresses import checkHost, checkPort
 from Kamaelia.Internet._datagram import (DatagramComponent, SockAddr, chooseFamily,
                                          openSocket, resolve)
-from Kamaelia.Internet._multicast import MulticastOptions, checkGroup
+from Kamaelia.Internet._multicast import MulticastOptions, checkGroup, loopbackDemo
 
-__all__ = ["Multicast_sender"]
+__all__ = ["Multicast_sender", "tests"]
 
 
 class Multicast_sender(DatagramComponent):
@@ -113,3 +113,13 @@ class Multicast_sender(DatagramComponent):
     def _setUp(self, sock: socket.socket, options: MulticastOptions, group: SockAddr) -> None:
         """Configure the socket before it is bound (a transceiver also joins)."""
         options.setUpSending(sock)
+
+
+def tests() -> None:
+    """A small demonstration (1.14's module had a ``tests()`` too): over the
+    loopback interface two lines go through a multicast group and are
+    printed; then it ends."""
+    loopbackDemo("sender")
+
+
+__kamaelia_components__ = (Multicast_sender,)

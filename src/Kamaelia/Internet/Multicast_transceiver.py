@@ -45,6 +45,8 @@ a port.
 
 Options: ``ttl=1``, ``loop=True``, ``interface=None`` and ``family=None``,
 as for ``Multicast_sender``; the interface is also the one it joins on.
+``debug=False`` (1.14's fifth argument, before them): log each datagram
+sent and received.
 
 Neither sending nor reading blocks the scheduler; a datagram that cannot
 be sent is logged with the group and the reason, and the next one goes.
@@ -63,19 +65,21 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-from Kamaelia.Internet._datagram import SockAddr
-from Kamaelia.Internet._multicast import MulticastOptions
+from Kamaelia.Internet._datagram import SockAddr, log, shortAddress
+from Kamaelia.Internet._multicast import MulticastOptions, loopbackDemo
 from Kamaelia.Internet.Multicast_sender import Multicast_sender
 
-__all__ = ["Multicast_transceiver"]
+__all__ = ["Multicast_transceiver", "tests"]
 
 
 class Multicast_transceiver(Multicast_sender):
-    """Multicast_transceiver(local_addr, local_port, remote_addr, remote_port, ttl=1,
-    loop=True, interface=None, family=None) -> sends "inbox" to a group it has
+    """Multicast_transceiver(local_addr, local_port, remote_addr, remote_port, debug=False,
+    ttl=1, loop=True, interface=None, family=None) -> sends "inbox" to a group it has
     joined, and emits what arrives as ((host, port), data)
 
-    Arguments as for :class:`~Kamaelia.Internet.Multicast_sender.Multicast_sender`.
+    Arguments as for :class:`~Kamaelia.Internet.Multicast_sender.Multicast_sender`;
+    with ``debug`` (1.14's argument) each datagram sent and received is
+    logged (logger ``Kamaelia.Internet``, level INFO).
     """
 
     Inboxes = {"inbox": "data to send to the group (bytes; str is sent as UTF-8)",
@@ -86,6 +90,20 @@ class Multicast_transceiver(Multicast_sender):
 
     receives = True
 
+    def __init__(self, local_addr: str, local_port: int, remote_addr: str, remote_port: int,
+                 debug: bool = False, ttl: int = 1, loop: bool = True,
+                 interface: str | int | None = None, family: Any = None, **argd: Any) -> None:
+        super().__init__(local_addr, local_port, remote_addr, remote_port, ttl=ttl, loop=loop,
+                         interface=interface, family=family, **argd)
+        self.debug = debug
+
+    def datagramFor(self, message: Any) -> tuple[Any, SockAddr]:
+        datagram = super().datagramFor(message)
+        if self.debug:
+            log.info("%s: sending %d bytes to %s", self.name, len(datagram[0]),
+                     shortAddress(datagram[1]))
+        return datagram
+
     def _setUp(self, sock: socket.socket, options: MulticastOptions, group: SockAddr) -> None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         options.setUpSending(sock)
@@ -93,4 +111,16 @@ class Multicast_transceiver(Multicast_sender):
 
     def messageFor(self, data: bytes, source: tuple[str, int]) -> Any:
         """``((host, port), data)``: the sender first, as in Kamaelia 1.14."""
+        if self.debug:
+            log.info("%s: received %d bytes from %s", self.name, len(data), source)
         return source, data
+
+
+def tests() -> None:
+    """A small demonstration (1.14's module had a ``tests()`` too): over the
+    loopback interface two lines go through a multicast group and are
+    printed; then it ends."""
+    loopbackDemo("transceiver")
+
+
+__kamaelia_components__ = (Multicast_transceiver,)

@@ -46,65 +46,118 @@ the services ``"selector"`` (its ``"notify"`` inbox) and
 :meth:`Selector.getSelectorServices` returns them, making (but not
 activating) a selector if there is none yet.
 
-It is a thin front on the scheduler's own wait, not a second event loop:
-``newReader``/``newServer`` and ``newWriter`` messages become the scheduler's
-``addReader``/``addWriter``. When a socket is ready, the selector sends the
-socket itself to the ``(component, inbox)`` named in the request (through an
-outbox it links there) and, as in 1.14, stops watching it: a component asks
-again (another ``newReader``) once it has dealt with what was ready. A
-``remove*`` message stops watching at once. Requests for the same socket
-and kind replace each other.
+As in 1.14 it is a ``threadedadaptivecommscomponent``: its thread takes the
+requests from ``"notify"`` and keeps 1.14's bookkeeping. But it does not run
+a second ``select()`` loop: the sockets are watched by the scheduler's own
+wait (``addReader``/``addWriter``), so nothing polls. When a socket is
+ready, the scheduler's callback sends the socket itself straight to the
+``(component, inbox)`` named in the request (through an outbox linked
+there; no thread is involved in that) and, as in 1.14, stops watching it: a
+component asks again (another ``newReader``) once it has dealt with what
+was ready. A ``remove*`` message stops watching. As in 1.14, a second
+request for a socket already watched (for the same kind) is ignored.
+
+1.14's methods do their 1.14 job: :meth:`Selector.handleNotify` takes the
+requests from ``"notify"``, :meth:`Selector.addLinks` /
+:meth:`Selector.removeLinks` add and remove a watched socket (an outbox, its
+linkage, and the entry in ``meta``: one dict per kind, socket ->
+``(replyService, outbox, linkage)``, with a list of the sockets). Given the
+selector's own ``meta`` and lists (``self.meta``, ``self.readers``,
+``self.writers``, ``self.exceptionals``) they also start or stop the
+scheduler watching the socket.
 
 ``newExceptional`` requests are accepted but never fire: the scheduler waits
 with :mod:`selectors`, which has no "exceptional condition" event (errors on
-a socket show up as readability instead).
+a socket show up as readability instead). A socket that cannot be watched
+(closed, not a socket) is logged and dropped, or, with the module setting
+``FAILHARD = True`` (as in 1.14), the error is raised (and reported by the
+scheduler).
+
+Cost: each request goes through the selector's thread (and the outbox and
+linkage it makes through the scheduler's thread), as in 1.14; readiness
+itself is sent at once. Nothing else in this library uses the Selector.
 
 Shutdown
 --------
 On ``shutdownMicroprocess`` (or ``producerFinished``) on ``"control"`` it
-stops watching everything and ends. It also ends, once it has watched at
-least one socket, when the last one is removed: then nothing holds a
-system that has finished with the network open. Either way it deregisters
-its service names, so the next ``getSelectorServices`` makes a new one.
+stops watching everything and ends. On 1.14's ``Axon.Ipc.shutdown`` (what
+1.14's TCPServer sent to ``"selectorshutdown"``) it leaves its service
+names at once, so the next ``getSelectorServices`` makes a new selector,
+and goes on serving the sockets it watches; once it watches nothing it ends
+(after ``timeout`` seconds, the module setting, 5 as in 1.14, if nothing
+had been watched at all). It also ends, once it has watched at least one
+socket, when the last one is removed: then nothing holds a system that has
+finished with the network open. Either way it deregisters its service
+names, so the next ``getSelectorServices`` makes a new one.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Iterator
+import threading
+from typing import Any, Callable, Mapping
 
-from Axon.AdaptiveCommsComponent import AdaptiveCommsComponent
+from Axon.Component import component
 from Axon.CoordinatingAssistantTracker import coordinatingassistanttracker
-from Axon.Ipc import producerFinished, shutdownMicroprocess
+from Axon.Ipc import producerFinished, shutdown, shutdownMicroprocess
+from Axon.ThreadedComponent import threadedadaptivecommscomponent
 from Kamaelia.IPC import (newExceptional, newReader, newServer, newWriter, removeExceptional,
                           removeReader, removeWriter)
 
-__all__ = ["Selector"]
+__all__ = ["Selector", "FAILHARD", "timeout"]
 
 log = logging.getLogger("Kamaelia.Internet.Selector")
 
-_READ, _WRITE, _EXCEPTIONAL = 0, 1, 2
-_KIND = {newReader: _READ, newServer: _READ, newWriter: _WRITE, newExceptional: _EXCEPTIONAL}
-_REMOVE = {removeReader: _READ, removeWriter: _WRITE, removeExceptional: _EXCEPTIONAL}
+READERS, WRITERS, EXCEPTIONALS = 0, 1, 2
+#: True: a socket that cannot be watched raises (as 1.14's did with it); False: logged, dropped.
+FAILHARD = False
+#: Seconds a selector told to shut down (Axon.Ipc.shutdown) lingers while it watches nothing.
+timeout = 5
+
+_KIND: dict[type, int] = {newReader: READERS, newServer: READERS, newWriter: WRITERS,
+                          newExceptional: EXCEPTIONALS}
+_REMOVE: dict[type, int] = {removeReader: READERS, removeWriter: WRITERS,
+                            removeExceptional: EXCEPTIONALS}
 _BOXBASE = ("readerNotify", "writerNotify", "exceptionalNotify")
 
 
-class Selector(AdaptiveCommsComponent):
+def _kindOfMessage(message: Any, table: Mapping[type, int]) -> int | None:
+    kind = table.get(type(message))
+    if kind is None:
+        for cls, value in table.items():
+            if isinstance(message, cls):
+                return value
+    return kind
+
+
+class Selector(threadedadaptivecommscomponent):
     """Selector() -> the socket readiness service (see the module docstring).
 
     Usually obtained with :meth:`getSelectorServices` rather than made directly.
     """
 
-    Inboxes = {"control": "shutdownMicroprocess: stop watching everything and end",
-               "notify": "newReader/newWriter/newServer/newExceptional and remove* requests"}
+    Inboxes = {"control": "shutdownMicroprocess: stop watching everything and end; "
+                          "shutdown: leave the services, end once nothing is watched",
+               "inbox": "not used",
+               "notify": "newReader/newWriter/newServer/newExceptional and remove* requests",
+               "_fired": "internal: a watched socket was ready (so the thread looks again)"}
     Outboxes = {"outbox": "unused", "signal": "unused"}
 
     def __init__(self, **argd: Any) -> None:
         super().__init__(**argd)
-        # (kind, socket) -> the outbox linked to the component that asked
-        self._watching: dict[tuple[int, Any], tuple[str, Any]] = {}
+        #: per kind (READERS, WRITERS, EXCEPTIONALS): socket -> (replyService, outbox, linkage)
+        self.meta: list[dict[Any, tuple[Any, str, Any]]] = [{}, {}, {}]
+        self.readers: list[Any] = []
+        self.writers: list[Any] = []
+        self.exceptionals: list[Any] = []
+        self.trackedby: Any = None          # the tracker it is registered with (1.14's name)
+        # meta and the lists are shared by the thread and the scheduler's
+        # callbacks; the lock is never held while waiting for the other side.
+        self._lock = threading.Lock()
+        self._registered: set[tuple[int, Any]] = set()     # scheduler's thread only
+        self._threadIdent: int | None = None
         self._watchedAny = False
-        self._serviceTrackers: list[Any] = []      # where it is registered
+        self._shuttingDown = False
 
     # ------------------------------------------------------------- services
     @staticmethod
@@ -113,7 +166,7 @@ class Selector(AdaptiveCommsComponent):
         tracker = tracker or coordinatingassistanttracker.getcat()
         tracker.registerService("selector", selector, "notify")
         tracker.registerService("selectorshutdown", selector, "control")
-        selector._serviceTrackers.append(tracker)
+        selector.trackedBy(tracker)
 
     @staticmethod
     def getSelectorServices(tracker: Any = None) -> tuple[Any, Any, "Selector | None"]:
@@ -128,85 +181,217 @@ class Selector(AdaptiveCommsComponent):
             Selector.setSelectorServices(selector, tracker)
             return (selector, "notify"), (selector, "control"), selector
 
-    # ----------------------------------------------------------------- main
-    def main(self) -> Iterator[Any]:
+    def trackedBy(self, tracker: Any) -> None:
+        """Note the tracker this selector is registered with (it leaves it when it ends)."""
+        self.trackedby = tracker
+
+    def stop(self) -> None:
+        """Stop: leave the services and (as it ends) stop watching everything."""
+        self._leaveServices()
+        super().stop()
+
+    # ---------------------------------------------------- the thread's main
+    def main(self) -> None:  # type: ignore[override]  # a thread's blocking main
+        self._threadIdent = threading.get_ident()
         try:
-            while True:
-                while self.dataReady("notify"):
-                    self._handle(self.recv("notify"))
-                if self._shutdownRequested() or (self._watchedAny and not self._watching):
+            while not self._isStopped():
+                if self._readControl():
                     return
+                for _ in self.Inbox("_fired"):
+                    pass
+                self.handleNotify(self.meta, self.readers, self.writers, self.exceptionals)
+                if not self._watching():
+                    if self._watchedAny:
+                        return
+                    if self._shuttingDown:
+                        self.pause(timeout)     # 1.14's linger for late requests
+                        if not self.anyReady() and not self._watching():
+                            return
+                        continue
                 self.pause()
-                yield 1
         finally:
-            for kind, sock in list(self._watching):
-                self._forget(kind, sock)
             self._leaveServices()
 
-    def _shutdownRequested(self) -> bool:
+    def _watching(self) -> int:
+        with self._lock:
+            return len(self.readers) + len(self.writers) + len(self.exceptionals)
+
+    def _readControl(self) -> bool:
+        """True to end now (shutdownMicroprocess, producerFinished); ``shutdown``
+        starts 1.14's graceful shutdown."""
         while self.dataReady("control"):
-            if isinstance(self.recv("control"), (shutdownMicroprocess, producerFinished)):
+            message = self.recv("control")
+            if isinstance(message, (shutdownMicroprocess, producerFinished)):
                 return True
+            if isinstance(message, shutdown):
+                self._shuttingDown = True
+                self._leaveServices()
         return False
 
-    def _handle(self, message: Any) -> None:
-        kind = _KIND.get(type(message))
-        if kind is not None:
-            replyService, sock = message.object
-            self._watch(kind, sock, replyService)
-            return
-        kind = _REMOVE.get(type(message))
-        if kind is not None:
-            self._forget(kind, message.object)
-            return
-        log.warning("%s: ignored %r on \"notify\" (not a selector request)", self.name, message)
+    def handleNotify(self, meta: list[dict[Any, Any]], readers: list[Any], writers: list[Any],
+                     exceptionals: list[Any]) -> None:
+        """Take the requests on "notify": ``new*`` add a socket to watch (see
+        :meth:`addLinks`), ``remove*`` remove one (:meth:`removeLinks`);
+        anything else is logged and ignored."""
+        selectables = (readers, writers, exceptionals)
+        while self.dataReady("notify"):
+            message = self.recv("notify")
+            kind = _kindOfMessage(message, _KIND)
+            if kind is not None:
+                try:
+                    replyService, selectable = message.object
+                except (TypeError, ValueError):
+                    log.warning("%s: ignored %r on \"notify\": its object must be "
+                                "((component, inbox), socket)", self.name, message)
+                    continue
+                self.addLinks(replyService, selectable, meta[kind], selectables[kind],
+                              _BOXBASE[kind])
+                continue
+            kind = _kindOfMessage(message, _REMOVE)
+            if kind is not None:
+                self.removeLinks(message.object, meta[kind], selectables[kind])
+                continue
+            log.warning("%s: ignored %r on \"notify\" (not a selector request)", self.name,
+                        message)
 
     # ------------------------------------------------------------- watching
-    def _watch(self, kind: int, sock: Any, replyService: tuple[Any, str]) -> None:
-        self._forget(kind, sock)
-        outbox = self.addOutbox(_BOXBASE[kind])
-        self.link((self, outbox), replyService)
-        self._watching[(kind, sock)] = (outbox, replyService)
-        self._watchedAny = True
-        if kind == _EXCEPTIONAL:
-            return                       # see the module docstring
-        register = self.scheduler.addReader if kind == _READ else self.scheduler.addWriter
+    def _kindOf(self, meta: dict[Any, Any]) -> int | None:
+        for kind, ours in enumerate(self.meta):
+            if meta is ours:
+                return kind
+        return None
+
+    def _inScheduler(self, function: Callable[..., None], *args: Any) -> None:
+        """Run ``function(*args)`` in the scheduler's thread: now if this is
+        it, else as soon as it can."""
+        scheduler = self.scheduler
+        if scheduler is None or threading.get_ident() != self._threadIdent:
+            function(*args)
+        else:
+            scheduler.callFromThread(function, *args)
+
+    def addLinks(self, replyService: Any, selectable: Any, meta: dict[Any, Any],
+                 selectables: list[Any], boxBase: str) -> Any:
+        """Watch ``selectable``: make an outbox (named from ``boxBase``) linked to
+        ``replyService``, record ``(replyService, outbox, linkage)`` in
+        ``meta`` and add it to ``selectables``; returns the linkage. A socket
+        already in ``meta`` keeps its entry (its linkage is returned)."""
+        with self._lock:
+            if selectable in meta:
+                return meta[selectable][2]
+        outbox = self.addOutbox(boxBase)
+        linkage = self.link((self, outbox), replyService)
+        with self._lock:
+            meta[selectable] = (replyService, outbox, linkage)
+            selectables.append(selectable)
+        kind = self._kindOf(meta)
+        if kind is not None:
+            self._watchedAny = True
+            if kind != EXCEPTIONALS:
+                self._inScheduler(self._register, kind, selectable)
+        return linkage
+
+    def removeLinks(self, selectable: Any, meta: dict[Any, Any],
+                    selectables: list[Any]) -> None:
+        """Stop watching ``selectable``: undo its linkage, delete its outbox and
+        its entry in ``meta`` and ``selectables``. Nothing happens if it is
+        not there."""
+        with self._lock:
+            entry = meta.pop(selectable, None)
+            if entry is None:
+                return
+            try:
+                selectables.remove(selectable)
+            except ValueError:
+                pass
+        kind = self._kindOf(meta)
+        if kind is not None and kind != EXCEPTIONALS:
+            self._inScheduler(self._unregister, kind, selectable)
+        self._dropLinks(entry)
+
+    def _dropLinks(self, entry: tuple[Any, str, Any]) -> None:
+        _, outbox, linkage = entry
+        try:
+            self.unlink(thelinkage=linkage)
+            self.deleteOutbox(outbox)
+        except RuntimeError:
+            pass            # stopped meanwhile: what is left goes with the component
+
+    # -------------------------------------------- the scheduler's thread only
+    def _register(self, kind: int, sock: Any) -> None:
+        with self._lock:
+            if sock not in self.meta[kind] or (kind, sock) in self._registered:
+                return                            # removed meanwhile, or watched already
+        register = self.scheduler.addReader if kind == READERS else self.scheduler.addWriter
         try:
             register(sock, self._onReady(kind, sock))
         except (ValueError, OSError) as exc:      # closed or not a socket
+            entry = self._forget(kind, sock)
+            if entry is not None:
+                self._dropLinks(entry)
+                self._deliver(True, "_fired")     # the thread may have to end
+            if FAILHARD:
+                raise
             log.warning("%s: cannot watch %r (%s)", self.name, sock, exc)
-            self._forget(kind, sock)
+            return
+        self._registered.add((kind, sock))
+
+    def _unregister(self, kind: int, sock: Any) -> None:
+        if (kind, sock) not in self._registered:
+            return
+        self._registered.discard((kind, sock))
+        unregister = (self.scheduler.removeReader if kind == READERS
+                      else self.scheduler.removeWriter)
+        try:
+            unregister(sock)
+        except (ValueError, OSError, KeyError):
+            pass                                  # already closed: nothing to remove
 
     def _onReady(self, kind: int, sock: Any) -> Callable[[], None]:
         def ready() -> None:
-            entry = self._watching.get((kind, sock))
+            entry = self._forget(kind, sock)
             if entry is not None:
-                # Sending appends straight into the asker's inbox, so the
-                # outbox can go at once: one-shot, as in 1.14.
-                self.send(sock, entry[0])
-                self._forget(kind, sock)
+                # One-shot, as in 1.14: the socket goes straight into the
+                # asker's inbox (no thread in the way), then the watch ends.
+                component.send(self, sock, entry[1])
+                self._dropLinks(entry)
+                self._deliver(True, "_fired")     # the thread may have to end
         return ready
 
-    def _forget(self, kind: int, sock: Any) -> None:
-        entry = self._watching.pop((kind, sock), None)
-        if entry is None:
-            return
-        if kind != _EXCEPTIONAL and self.scheduler is not None:
-            unregister = (self.scheduler.removeReader if kind == _READ
-                          else self.scheduler.removeWriter)
-            try:
-                unregister(sock)
-            except (ValueError, OSError, KeyError):
-                pass                              # already closed: nothing to remove
-        self.deleteOutbox(entry[0])
-        self.unpause()                            # perhaps the last one: see main
+    def _forget(self, kind: int, sock: Any) -> tuple[Any, str, Any] | None:
+        """Remove ``sock``'s entry of ``kind`` and stop the scheduler watching it."""
+        with self._lock:
+            entry = self.meta[kind].pop(sock, None)
+            if entry is not None:
+                try:
+                    (self.readers, self.writers, self.exceptionals)[kind].remove(sock)
+                except ValueError:
+                    pass
+        self._unregister(kind, sock)
+        return entry
+
+    def _closeDownMicroprocess(self) -> Any:
+        # However it ended, nothing may stay watched.
+        for kind, sock in list(self._registered):
+            self._unregister(kind, sock)
+        with self._lock:
+            for meta in self.meta:
+                meta.clear()
+            for selectables in (self.readers, self.writers, self.exceptionals):
+                selectables.clear()
+        self._leaveServices()
+        return super()._closeDownMicroprocess()
 
     def _leaveServices(self) -> None:
-        for tracker in self._serviceTrackers:
-            for name in ("selector", "selectorshutdown"):
-                try:
-                    if tracker.retrieveService(name)[0] is self:
-                        tracker.deRegisterService(name)
-                except KeyError:
-                    pass
-        self._serviceTrackers = []
+        tracker, self.trackedby = self.trackedby, None
+        if tracker is None:
+            return
+        for name in ("selector", "selectorshutdown"):
+            try:
+                if tracker.retrieveService(name)[0] is self:
+                    tracker.deRegisterService(name)
+            except KeyError:
+                pass
+
+
+__kamaelia_components__ = (Selector,)

@@ -27,6 +27,23 @@ before it have gone; then it is served, and what it had sent comes out.
 included.) Messages sent to ``"inbox"`` while no client is connected wait
 for the next one.
 
+``TCPS`` (a class attribute, as in 1.14) is the server class it runs, made
+as ``TCPS(listenport=port, socketOptions=socketOptions)``;
+``FastRestartSingleServer`` is a ``SingleServer`` with 1.14's
+``socketOptions`` default (``SO_REUSEADDR``, which every server here sets
+anyway). :meth:`SingleServer.handleNewCSA` is 1.14's method for a new
+connection (``main`` calls it, so a subclass may override it); the
+``"_CSA_signal"`` outbox is linked to the served connection's ``"control"``.
+``echo`` is 1.14's little echo component (what arrives on ``"inbox"`` goes
+out of ``"outbox"``), handy as the other half of a SingleServer.
+
+Differences from 1.14: there, a client connecting while another was
+served was closed at once, and ``producerFinished`` went out of
+``"signal"`` each time the served client left (ending whatever came after
+the server, which went on listening). Here later clients wait their turn
+(``maxConnections=1`` refuses them, as 1.14 did), and ``"signal"`` says only
+that the server itself has ended.
+
 Shutdown
 --------
 ``producerFinished``, ``shutdownMicroprocess`` or ``serverShutdown`` on
@@ -37,6 +54,7 @@ first), the message is passed on out of ``"signal"``, and it ends.
 
 from __future__ import annotations
 
+import socket
 from collections import deque
 from typing import Any, Iterator
 
@@ -45,7 +63,7 @@ from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Kamaelia.IPC import newCSA, serverShutdown, shutdownCSA
 from Kamaelia.Internet.TCPServer import TCPServer
 
-__all__ = ["SingleServer"]
+__all__ = ["SingleServer", "FastRestartSingleServer", "echo"]
 
 
 class SingleServer(component):
@@ -62,15 +80,26 @@ class SingleServer(component):
     Outboxes = {"outbox": "bytes received from the connected client",
                 "signal": "the shutdown message, passed on at the end",
                 "_serversignal": "shutdown to the TCPServer",
-                "_toConnection": "shutdown to the current connection"}
+                "_CSA_signal": "shutdown to the connection being served"}
 
-    def __init__(self, port: int = 1601, socketOptions: Any = None, **options: Any) -> None:
-        argd = {name: options.pop(name) for name in list(options)
-                if name not in ("host", "family", "sslContext", "maxConnections",
-                                "connectionOptions")}
-        super().__init__(**argd)
-        self.server = TCPServer(port, socketOptions, **options)
-        self.port = self.server.listenport
+    port: int = 1601
+    socketOptions: Any = None
+    TCPS: Any = TCPServer
+
+    def __init__(self, port: int | None = None, socketOptions: Any = None,
+                 **options: Any) -> None:
+        if port is not None:
+            options["port"] = port
+        if socketOptions is not None:
+            options["socketOptions"] = socketOptions
+        serverOptions = {name: options.pop(name) for name in list(options)
+                         if name in ("host", "family", "sslContext", "maxConnections",
+                                     "connectionOptions")}
+        super().__init__(**options)
+        if self.socketOptions is not None:
+            serverOptions["socketOptions"] = self.socketOptions
+        self.server = self.TCPS(listenport=self.port, **serverOptions)
+        self.port = self.listenport = self.server.listenport
         self.link((self.server, "protocolHandlerSignal"), (self, "_oobinfo"))
         self.link((self, "_serversignal"), (self.server, "control"))
         self._current: Any = None
@@ -89,8 +118,7 @@ class SingleServer(component):
             while ending is None:
                 for message in self.Inbox("_oobinfo"):
                     if isinstance(message, newCSA):
-                        self._waiting.append(message.object)
-                        message.object._callOnCloseDown.append(self.unpause)
+                        self.handleNewCSA(message)
                     elif isinstance(message, shutdownCSA):
                         self._peerClosed(message.object)
                 if self._current is not None and self._current._isStopped():
@@ -108,7 +136,7 @@ class SingleServer(component):
             if self._current is not None:
                 finish = ending if isinstance(ending, producerFinished) else \
                     shutdownMicroprocess(self)
-                self.send(finish, "_toConnection")
+                self.send(finish, "_CSA_signal")
             for waiting in self._waiting:
                 waiting._deliver(shutdownMicroprocess(self), "control")
             while not self.server._isStopped() or self._unfinished():
@@ -126,6 +154,14 @@ class SingleServer(component):
             self.removeChild(self.server)
         self.send(ending, "signal")
 
+    def handleNewCSA(self, data: newCSA) -> None:
+        """A client has connected (``newCSA`` from the TCPServer): serve it at
+        once if nobody is being served, else it waits its turn."""
+        self._waiting.append(data.object)
+        data.object._callOnCloseDown.append(self.unpause)
+        while self._current is None and self._waiting:
+            self._connect(self._waiting.popleft())
+
     def _unfinished(self) -> bool:
         current = self._current
         return (current is not None and not current._isStopped()) or \
@@ -135,7 +171,7 @@ class SingleServer(component):
         """A client has closed its side: finish its connection, whether it was
         being served or still waiting."""
         if adapter is self._current:
-            self.send(producerFinished(self), "_toConnection")
+            self.send(producerFinished(self), "_CSA_signal")
         elif adapter in self._waiting:
             self._waiting.remove(adapter)
             adapter._deliver(producerFinished(self), "control")
@@ -146,7 +182,7 @@ class SingleServer(component):
         self._current = adapter
         self._links = [self.link((self, "inbox"), (adapter, "inbox"), passthrough=1),
                        self.link((adapter, "outbox"), (self, "outbox"), passthrough=2),
-                       self.link((self, "_toConnection"), (adapter, "control"))]
+                       self.link((self, "_CSA_signal"), (adapter, "control"))]
         self.addChildren(adapter)
 
     def _disconnect(self) -> None:
@@ -155,3 +191,40 @@ class SingleServer(component):
             self.unlink(thelinkage=linkage)
         self._links = []
         self.removeChild(adapter)
+
+
+class FastRestartSingleServer(SingleServer):
+    """FastRestartSingleServer(port=1601, **options) -> a SingleServer with 1.14's
+    ``socketOptions`` default (``SO_REUSEADDR``; every server here sets it anyway)."""
+
+    socketOptions: Any = (socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+
+
+class echo(component):
+    """echo() -> sends on out of "outbox" whatever arrives on "inbox" (1.14's helper).
+
+    Ends on ``producerFinished`` or ``shutdownMicroprocess`` on "control"
+    (after passing on what arrived before it), passing the message on out
+    of "signal".
+    """
+
+    Inboxes = {"inbox": "anything: sent straight back out", "control": "shutdown signalling"}
+    Outboxes = {"outbox": "what arrived on inbox", "signal": "shutdown signalling"}
+
+    def main(self) -> Iterator[Any]:
+        while True:
+            for message in self.Inbox("inbox"):
+                self.send(message, "outbox")
+            while self.dataReady("control"):
+                message = self.recv("control")
+                if isinstance(message, (producerFinished, shutdownMicroprocess)):
+                    for data in self.Inbox("inbox"):
+                        self.send(data, "outbox")
+                    self.send(message, "signal")
+                    return
+            if not self.anyReady():
+                self.pause()
+            yield 1
+
+
+__kamaelia_components__ = (SingleServer, FastRestartSingleServer, echo)

@@ -39,6 +39,11 @@ whose ``reason`` says what went wrong, with ``host``, ``port`` and
 Address family: from the address (``"::1"`` is IPv6) or ``family=``;
 a name is resolved for both unless ``family`` says which.
 
+TLS on request: a message on ``"makessl"`` switches the connection to TLS
+(as 1.14's did, for protocols that start in plain text); ``""`` comes out of
+``"sslready"`` when the handshake is done. See
+:mod:`Kamaelia.Internet.ConnectedSocketAdapter`.
+
 Shutdown
 --------
 * ``producerFinished`` on ``"control"`` (what a ``DataSource`` before it
@@ -46,13 +51,27 @@ Shutdown
   side of the connection is shut (the server reads end of file), and the
   client goes on receiving until the server closes the connection. So
   ``Pipeline(DataSource([request]), TCPClient(host, port), ConsoleEchoer())``
-  prints the whole answer.
-* ``shutdownMicroprocess`` on ``"control"``: closed at once.
+  prints the whole answer. With ``wait_for_serverclose=True`` our side is
+  not shut either: the connection stays open both ways until the server
+  closes it. A ``producerFinished`` that arrives before the connection is
+  made is kept and acted on once it is (1.14 then gave up without
+  connecting, losing what had been sent to it).
+* ``shutdownMicroprocess`` on ``"control"``: closed at once (before the
+  connection is made: the client ends and passes it on out of ``"signal"``).
 * The server closing the connection: what is queued is still written, then
   the connection is closed.
 
 When the connection has closed it sends ``producerFinished(self, reason)``
 out of ``"signal"`` (``reason`` as the adapter's ``howDied``) and ends.
+
+1.14's methods
+--------------
+``main`` waits ``delay`` seconds and runs :meth:`TCPClient.runClient`, which
+uses 1.14's other methods, so a subclass may override them:
+:meth:`TCPClient.shutdown` (read "control" while connecting),
+:meth:`TCPClient.safeConnect` (start or check a non-blocking connect),
+:meth:`TCPClient.setupCSA` (make and wire the adapter) and
+:meth:`TCPClient.waitCSAClose` (true while the connection is open).
 """
 
 from __future__ import annotations
@@ -91,7 +110,7 @@ class _Stopped(Exception):
 
 
 class TCPClient(component):
-    """TCPClient(host, port, delay=0, connect_timeout=60, family=None, tls=False, sslContext=None, serverHostname=None, connectionOptions=None)
+    """TCPClient(host, port, delay=0, connect_timeout=60, wait_for_serverclose=False, family=None, tls=False, sslContext=None, serverHostname=None, connectionOptions=None)
 
     A TCP connection (see the module docstring).
 
@@ -99,6 +118,8 @@ class TCPClient(component):
     - port              -- port to connect to
     - delay             -- seconds to wait before connecting
     - connect_timeout   -- seconds to allow for connecting (and the TLS handshake)
+    - wait_for_serverclose -- on producerFinished keep the connection open both
+                           ways until the server closes it (default: shut our side)
     - family            -- ``socket.AF_INET`` / ``socket.AF_INET6`` (default: any)
     - tls               -- speak TLS with the system's default trust
     - sslContext        -- speak TLS with this ``ssl.SSLContext``
@@ -109,15 +130,20 @@ class TCPClient(component):
     Inboxes = {"inbox": "bytes to send to the server",
                "_socketFeedback": "socketShutdown from the connection",
                "control": "producerFinished: send what is queued, then close; "
-                          "shutdownMicroprocess: close now"}
+                          "shutdownMicroprocess: close now",
+               "makessl": "anything (or an ssl.SSLContext): switch the connection to TLS"}
     Outboxes = {"outbox": "bytes received from the server",
                 "signal": "connectionFailed if it could not connect; producerFinished "
                           "when the connection has closed",
                 "_toConnection": "shutdown messages for the connection",
-                "_selectorSignal": "(1.14 compatibility; unused)"}
+                "_selectorSignal": "(1.14 compatibility; unused)",
+                "sslready": "\"\" once the TLS handshake asked for on \"makessl\" is done"}
+
+    #: The components it uses (1.14's attribute).
+    Usescomponents = [ConnectedSocketAdapter]
 
     def __init__(self, host: str, port: int, delay: float = 0, connect_timeout: float = 60,
-                 *, family: Any = None, tls: bool = False,
+                 wait_for_serverclose: bool = False, *, family: Any = None, tls: bool = False,
                  sslContext: ssl.SSLContext | None = None, serverHostname: str | None = None,
                  connectionOptions: dict[str, Any] | None = None, **argd: Any) -> None:
         super().__init__(**argd)
@@ -134,6 +160,7 @@ class TCPClient(component):
             sslContext = ssl.create_default_context()
         self.delay = delay
         self.connect_timeout = connect_timeout
+        self.wait_for_serverclose = bool(wait_for_serverclose)
         self.family = family
         self.sslContext = sslContext
         self.serverHostname = serverHostname or host
@@ -142,36 +169,65 @@ class TCPClient(component):
         self.sock: socket.socket | None = None
         self.howDied: str | None = None
         self._finishLater: Any = None     # producerFinished received before connecting
+        self._stopMessage: Any = None     # shutdownMicroprocess received before connecting
+        self._told = False                # the adapter has been told to finish
 
     # ------------------------------------------------------------------ main
     def main(self) -> Iterator[Any]:
+        deadline = time.monotonic() + self.delay
+        while time.monotonic() < deadline:
+            self.pause(deadline - time.monotonic())
+            yield 1
+            if self.shutdown():
+                self._stopped(self._stopMessage)
+                return
+        yield from self.runClient()
+
+    def runClient(self, sock: socket.socket | None = None) -> Iterator[Any]:
+        """Connect, run the connection until it closes, and say how it ended
+        on "signal" (see the module docstring). ``sock``: an unconnected
+        socket to connect with (default: a new one for each address tried)."""
         try:
-            deadline = time.monotonic() + self.delay
-            while time.monotonic() < deadline:
-                self.pause(deadline - time.monotonic())
-                yield 1
-                self._checkStop()
             deadline = time.monotonic() + self.connect_timeout
-            addresses = yield from self._resolve(deadline)
-            sock = yield from self._connectToOne(addresses, deadline)
+            if sock is not None:
+                addresses = [(sock.family, sock.type, sock.proto, "", address)
+                             for *_, address in (yield from self._resolve(deadline))
+                             if len(address) == (4 if sock.family == socket.AF_INET6 else 2)]
+                sock = yield from self._connectWith(sock, addresses[0][4] if addresses else
+                                                    (self.host, self.port), deadline)
+            else:
+                addresses = yield from self._resolve(deadline)
+                sock = yield from self._connectToOne(addresses, deadline)
         except _Stopped:
-            self.howDied = "shutdown before connecting"
-            self.send(producerFinished(self, self.howDied), "signal")
+            self._stopped(self._stopMessage)
             return
         except _Failed as failure:
             self._reportFailure(failure.reason, failure.exception)
             return
         yield from self._runConnection(sock, deadline)
 
-    def _checkStop(self) -> None:
-        """Before there is a connection: raise _Stopped on shutdownMicroprocess;
-        keep a producerFinished for the connection (what was queued is sent first)."""
+    def shutdown(self) -> bool:
+        """Read "control" before the connection is made: True if told to stop
+        now (``shutdownMicroprocess``, kept to be passed on). A
+        ``producerFinished`` is kept, to be acted on once connected (what
+        was sent before it is written first)."""
         while self.dataReady("control"):
             message = self.recv("control")
             if isinstance(message, shutdownMicroprocess):
-                raise _Stopped()
+                self._stopMessage = message
+                return True
             if isinstance(message, producerFinished):
                 self._finishLater = message
+        return False
+
+    def _checkStop(self) -> None:
+        if self.shutdown():
+            raise _Stopped()
+
+    def _stopped(self, message: Any) -> None:
+        self.howDied = "shutdown before connecting"
+        self.send(message if message is not None else producerFinished(self, self.howDied),
+                  "signal")
 
     def _reportFailure(self, reason: str, exception: BaseException | None) -> None:
         self.howDied = reason
@@ -227,9 +283,24 @@ class TCPClient(component):
             return sock
         raise failure or _Failed("no address to connect to")
 
+    def safeConnect(self, sock: socket.socket, *sockArgsList: Any) -> bool:
+        """Start (or check) connecting the non-blocking ``sock`` to the address
+        in ``sockArgsList``: True once connected, False while connecting;
+        raises ``OSError`` if the connection failed (1.14's job)."""
+        code = sock.connect_ex(*sockArgsList)
+        if code in (0, errno.EISCONN):
+            return True
+        if code in (errno.EINPROGRESS, errno.EALREADY, errno.EWOULDBLOCK, errno.EAGAIN):
+            return False
+        raise OSError(code, os.strerror(code))
+
     def _connect(self, family: int, kind: int, proto: int, address: Any,
                  deadline: float) -> Generator[Any, None, socket.socket]:
         sock = socket.socket(family, kind, proto)
+        return (yield from self._connectWith(sock, address, deadline))
+
+    def _connectWith(self, sock: socket.socket, address: Any,
+                     deadline: float) -> Generator[Any, None, socket.socket]:
         sock.setblocking(False)
         ready: list[bool] = []
 
@@ -239,10 +310,11 @@ class TCPClient(component):
 
         registered = False
         try:
-            code = sock.connect_ex(address)
-            if code not in (0, errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN):
-                raise _Failed(os.strerror(code), OSError(code, os.strerror(code)))
-            if code != 0:
+            try:
+                connected = self.safeConnect(sock, address)
+            except OSError as exc:
+                raise _Failed(exc.strerror or str(exc), exc)
+            if not connected:
                 self.scheduler.addWriter(sock, writable)
                 registered = True
                 while not ready:
@@ -269,38 +341,69 @@ class TCPClient(component):
         return sock
 
     # ------------------------------------------------------------ connection
-    def _runConnection(self, sock: socket.socket, deadline: float) -> Iterator[Any]:
-        self.sock = sock
+    def setupCSA(self, sock: socket.socket) -> list[Any]:
+        """Make the ConnectedSocketAdapter for the connected ``sock`` and wire it
+        (our "inbox", "makessl" to its; its "outbox", "sslready" out of ours;
+        its "CreatorFeedback" to our "_socketFeedback"); returns the child
+        components to start (1.14's job)."""
         adapter = ConnectedSocketAdapter(sock, sslContext=self.sslContext, serverSide=False,
                                          serverHostname=self.serverHostname,
-                                         **{"halfClose": True, **self.connectionOptions})
-        self.CSA = adapter
+                                         **{"halfClose": not self.wait_for_serverclose,
+                                            **self.connectionOptions})
         self.link((self, "inbox"), (adapter, "inbox"), passthrough=1)
+        self.link((self, "makessl"), (adapter, "makessl"), passthrough=1)
         self.link((adapter, "outbox"), (self, "outbox"), passthrough=2)
+        self.link((adapter, "sslready"), (self, "sslready"), passthrough=2)
         self.link((adapter, "CreatorFeedback"), (self, "_socketFeedback"))
         self.link((self, "_toConnection"), (adapter, "control"))
         self.addChildren(adapter)
-        adapter.activate(Scheduler=self.scheduler)
-        told = False
-        if self._finishLater is not None:
+        self.CSA = adapter
+        return self.childComponents()
+
+    def waitCSAClose(self) -> bool:
+        """True while the connection is open. Reads "_socketFeedback": when the
+        server has closed its side, the adapter is told to finish (what is
+        queued is still written) and ``howDied`` says why."""
+        adapter = self.CSA
+        while self.dataReady("_socketFeedback"):
+            message = self.recv("_socketFeedback")
+            if isinstance(message, socketShutdown):
+                try:
+                    self.howDied = message.message[1]
+                except (TypeError, IndexError):
+                    pass
+                if not self._told:
+                    self.send(producerFinished(self), "_toConnection")
+                    self._told = True
+        return adapter is not None and not adapter._isStopped()
+
+    def _runConnection(self, sock: socket.socket, deadline: float) -> Iterator[Any]:
+        self.sock = sock
+        for child in self.setupCSA(sock):
+            if getattr(child, "scheduler", None) is None:       # not started yet
+                child.activate(Scheduler=self.scheduler)
+        adapter = self.CSA
+        assert adapter is not None, "setupCSA must set self.CSA"
+        self._told = False
+        if self._finishLater is not None and not self.wait_for_serverclose:
             self.send(self._finishLater, "_toConnection")
-            told = True
+            self._told = True
         handshakeTimer = None
         if self.sslContext is not None:     # the handshake counts against connect_timeout
             handshakeTimer = self.scheduler.callLater(max(0.0, deadline - time.monotonic()),
                                                       self._handshakeTimedOut, adapter)
         try:
-            while not adapter._isStopped():
+            while self.waitCSAClose():
                 while self.dataReady("control"):
                     message = self.recv("control")
-                    if isinstance(message, (producerFinished, shutdownMicroprocess)):
+                    # (with wait_for_serverclose a producerFinished changes
+                    # nothing: the server's closing ends the connection)
+                    if isinstance(message, shutdownMicroprocess) or (
+                            isinstance(message, producerFinished)
+                            and not self.wait_for_serverclose):
                         self.send(message, "_toConnection")
-                        told = True
-                while self.dataReady("_socketFeedback"):
-                    if isinstance(self.recv("_socketFeedback"), socketShutdown) and not told:
-                        self.send(producerFinished(self), "_toConnection")
-                        told = True
-                if not adapter._isStopped():
+                        self._told = True
+                if not adapter._isStopped() and not self.dataReady("_socketFeedback"):
                     self.pause()
                     yield 1
         finally:
@@ -319,3 +422,6 @@ class TCPClient(component):
         if adapter._handshaking and not adapter._isStopped():
             adapter.howDied = "TLS handshake timed out"
             adapter._fail(None)
+
+
+__kamaelia_components__ = (TCPClient,)

@@ -33,14 +33,31 @@ system to choose one, and a port already in use raises ``OSError`` there
 and then. ``SO_REUSEADDR`` is set (so a restarted server can bind at once),
 then ``socketOptions``: a ``(level, option, value)`` tuple or a list of them.
 
-Once active, the socket is watched by the scheduler's own wait. Each
-connection is accepted, made non-blocking, wrapped in a
-``ConnectedSocketAdapter`` (with TLS if ``sslContext`` is given; the
-handshake happens in the adapter without blocking), which is activated;
-then ``newCSA(self, adapter, sock)`` goes out of ``"protocolHandlerSignal"``.
-The adapter's ``"CreatorFeedback"`` is linked to our ``"_oobinfo"``: when a
-connection closes, ``shutdownCSA(self, adapter)`` goes out of
-``"protocolHandlerSignal"`` and the link is undone.
+Once active, the socket is watched by the scheduler's own wait: when a
+client is waiting, the listening socket is put in our ``"newconnection"``
+inbox (as 1.14's Selector did), and :meth:`handleNewConnection` accepts what
+waits. Each connection is accepted by :meth:`createConnectedSocket`, made
+non-blocking and wrapped in the class in ``CSA`` (a ``ConnectedSocketAdapter``,
+with TLS if ``sslContext`` is given; the handshake happens in the adapter
+without blocking), which is activated; then ``newCSA(self, adapter, sock)``
+goes out of ``"protocolHandlerSignal"``. The adapter's ``"CreatorFeedback"``
+is linked to our ``"_feedbackFromCSA"``: when the client closes its side,
+:meth:`anyClosedSockets` / :meth:`closeSocket` send ``shutdownCSA(self,
+adapter)`` out of ``"protocolHandlerSignal"`` and undo the link.
+
+1.14's methods are here and ``main`` calls them, so a subclass may
+override them: :meth:`makeTCPServerPort` (make the listening socket; called
+when the server is made), :meth:`handleNewConnection`,
+:meth:`createConnectedSocket(listener) <createConnectedSocket>` (accept one
+connection: ``(sock, adapter)``), :meth:`anyClosedSockets` and
+:meth:`closeSocket`. ``CSA`` may be replaced (a subclass's class attribute)
+by any callable taking ``(sock, selectorService)``, as 1.14's
+``TimeOutCSA.NoActivityTimeout`` makers do; the options above
+(``sslContext``, ``connectionOptions``) are then not passed (a warning says
+so). Two differences: :meth:`closeSocket` does not close the socket (the
+adapter owns it, and may still be writing an answer), and nothing is sent
+to the Selector (``"_selectorSignal"``, ``"_selectorShutdownSignal"`` are
+kept, unlinked).
 
 With ``maxConnections``, a connection beyond the limit is accepted and
 closed at once, with the reason logged (logger
@@ -57,12 +74,14 @@ Shutdown
 ``"control"``: the listening socket is closed and the message is passed on
 out of ``"signal"``. Connections already made are not closed by this
 component (``ServerCore`` closes them); it just stops accepting.
+``stop()`` closes the listening socket too.
 """
 
 from __future__ import annotations
 
 import errno
 import logging
+import random
 import socket
 import ssl
 from typing import Any, Iterable, Iterator
@@ -82,6 +101,10 @@ log = logging.getLogger("Kamaelia.Internet.TCPServer")
 _ACCEPTS_PER_TURN = 64
 #: Seconds to stop accepting after running out of file descriptors.
 _FD_PAUSE = 0.1
+
+
+class _Refused(Exception):
+    """createConnectedSocket refused the connection it accepted (and closed it)."""
 
 
 def _optionList(socketOptions: Any) -> list[tuple[int, int, Any]]:
@@ -116,14 +139,18 @@ class TCPServer(component):
     - connectionOptions -- keyword options for each ConnectedSocketAdapter
     """
 
-    Inboxes = {"_oobinfo": "socketShutdown from the connections' adapters",
-               "newconnection": "(1.14 compatibility; unused: the socket is watched directly)",
+    Inboxes = {"_feedbackFromCSA": "socketShutdown from the connections' adapters",
+               "newconnection": "the listening socket, when a client waits to be accepted",
                "control": "serverShutdown / shutdownMicroprocess / producerFinished: "
                           "stop listening and end"}
     Outboxes = {"protocolHandlerSignal": "newCSA(self, adapter, sock) for each connection; "
                                          "shutdownCSA(self, adapter) when one closes",
                 "signal": "the shutdown message, passed on when the server ends",
-                "_selectorSignal": "(1.14 compatibility; unused)"}
+                "_selectorSignal": "(1.14 compatibility; unused)",
+                "_selectorShutdownSignal": "(1.14 compatibility; unused)"}
+
+    #: What wraps each accepted socket: called as ``CSA(sock, selectorService)``.
+    CSA: Any = ConnectedSocketAdapter
 
     def __init__(self, listenport: int, socketOptions: Any = None, *, host: str | None = None,
                  family: Any = None, sslContext: ssl.SSLContext | None = None,
@@ -146,10 +173,20 @@ class TCPServer(component):
         self.maxConnections = maxConnections
         self.connectionOptions = dict(connectionOptions or {})
         self.connections = 0
+        self.selectorService: Any = None          # 1.14's; the Selector is not used
+        #: accepted socket -> its adapter, for the connections open (1.14's name)
+        self.socket_handlers: dict[Any, Any] = {}
+        self.listenError: OSError | None = None
         self._links: dict[Any, Any] = {}
         self._accepting = False
         self._resumeTimer: Any = None
-        self.listener = self._listen(listenport, options, backlog)
+        self._warnedFactory = False
+        self._options = options
+        listener, _ = self.makeTCPServerPort(listenport, maxlisten=backlog)
+        if listener is None:
+            raise self.listenError or OSError(f"{type(self).__name__} could not listen on "
+                                              f"port {listenport!r}")
+        self.listener: socket.socket = listener
         self.listenport: int = self.listener.getsockname()[1]
         self.address = describeAddress(self.listener.getsockname())
 
@@ -158,14 +195,34 @@ class TCPServer(component):
         """The port listened on (the real one, also when 0 was asked for)."""
         return self.listenport
 
+    def makeTCPServerPort(self, suppliedport: int | None = None, HOST: str | None = None,
+                          minrange: int = 2000, maxrange: int = 50000,
+                          maxlisten: int = 5) -> tuple[socket.socket | None, int | None]:
+        """``(socket, port)``: a listening socket and the port it listens on
+        (the real one when 0 asked the system to choose), or ``(None, None)``
+        if it cannot be made; the error is then kept in ``listenError`` and
+        logged. No ``suppliedport``: a random one in ``minrange..maxrange``
+        (as in 1.14). ``HOST`` None: the server's ``host``. ``maxlisten``: the
+        listen queue length."""
+        port = random.randint(minrange, maxrange) if suppliedport is None else suppliedport
+        host = self.host if HOST is None else HOST
+        try:
+            sock = self._listen(port, self._options, maxlisten, host)
+        except OSError as exc:
+            self.listenError = exc
+            log.error("%s cannot listen on %s: %s", self.name,
+                      describeAddress((host or "*", port)), exc.strerror or exc)
+            return None, None
+        return sock, sock.getsockname()[1]
+
     def _listen(self, port: int, options: Iterable[tuple[int, int, Any]],
-                backlog: int) -> socket.socket:
+                backlog: int, host: str) -> socket.socket:
         sock = socket.socket(self.family, socket.SOCK_STREAM)
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             for level, option, value in options:
                 sock.setsockopt(level, option, value)
-            sock.bind((self.host, port))
+            sock.bind((host, port))
             sock.listen(backlog)
             sock.setblocking(False)
         except BaseException:
@@ -178,23 +235,29 @@ class TCPServer(component):
         self._stopAccepting()
         self.listener.close()
 
+    def stop(self) -> None:
+        """Stop the server; the listening socket is closed (as in 1.14)."""
+        self.close()
+        super().stop()
+
     # ------------------------------------------------------------------ main
     def main(self) -> Iterator[Any]:
         ending: Any = None
         try:
             self._startAccepting()
             while ending is None:
-                while self.dataReady("_oobinfo"):
-                    self._connectionClosed(self.recv("_oobinfo"))
+                self.anyClosedSockets()
+                self.handleNewConnection()
                 while self.dataReady("control"):
                     message = self.recv("control")
                     if isinstance(message, (shutdownMicroprocess, producerFinished)):
                         ending = message
                         break
-                while self.dataReady("newconnection"):
-                    self.recv("newconnection")
                 if ending is None:
-                    self.pause()
+                    # (what handleNewConnection left for itself must not be
+                    # undone by pausing)
+                    if not self.anyReady():
+                        self.pause()
                     yield 1
         finally:
             self.close()
@@ -204,7 +267,14 @@ class TCPServer(component):
     def _startAccepting(self) -> None:
         if not self._accepting:
             self._accepting = True
-            self.scheduler.addReader(self.listener, self._onConnection)
+            self.scheduler.addReader(self.listener, self._connectionWaiting)
+
+    def _connectionWaiting(self) -> None:
+        # The scheduler's callback: hand the listener to main, as 1.14's
+        # Selector did (once: the socket stays readable until main accepts).
+        box = self.inboxes["newconnection"]
+        if not box.q:
+            box.append(self.listener)
 
     def _stopAccepting(self) -> None:
         if self._resumeTimer is not None:
@@ -214,16 +284,25 @@ class TCPServer(component):
             self._accepting = False
             self.scheduler.removeReader(self.listener)
 
-    def _onConnection(self) -> None:
-        # Count connections that have closed since main last ran: a client
-        # that reconnects at once must not be refused for its old connection.
-        while self.dataReady("_oobinfo"):
-            self._connectionClosed(self.recv("_oobinfo"))
+    def handleNewConnection(self) -> None:
+        """Accept the connections waiting (told by a message on
+        "newconnection"), make and activate an adapter for each, and announce
+        it with ``newCSA(self, adapter, sock)`` on "protocolHandlerSignal"."""
+        if not self.dataReady("newconnection"):
+            return
+        list(self.Inbox("newconnection"))
+        if self.listener.fileno() == -1:
+            return                       # closed meanwhile
+        # Count connections that closed meanwhile: a client that reconnects
+        # at once must not be refused for its old connection.
+        self.anyClosedSockets()
         for _ in range(_ACCEPTS_PER_TURN):
             try:
-                sock, address = self.listener.accept()
+                sock, adapter = self.createConnectedSocket(self.listener)
             except (BlockingIOError, InterruptedError):
                 return
+            except _Refused:
+                continue
             except OSError as exc:
                 if exc.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
                     log.error("%s: cannot accept connections on %s for now: %s; retrying "
@@ -233,39 +312,85 @@ class TCPServer(component):
                     return
                 log.warning("%s: accept failed on %s: %s", self.name, self.address, exc)
                 continue                 # e.g. ECONNABORTED: that client gave up
-            if self.maxConnections is not None and self.connections >= self.maxConnections:
-                log.warning("%s: refused a connection from %s: at maxConnections (%d)",
-                            self.name, describeAddress(address), self.maxConnections)
-                sock.close()
-                continue
-            self._newConnection(sock)
+            self.socket_handlers[sock] = adapter
+            self._links[adapter] = self.link((adapter, "CreatorFeedback"),
+                                             (self, "_feedbackFromCSA"))
+            self.connections += 1
+            adapter.activate(Scheduler=self.scheduler)
+            self.send(newCSA(self, adapter, sock), "protocolHandlerSignal")
+        # More may wait: come back for them after other work has had a turn.
+        self._connectionWaiting()
 
     def _resume(self) -> None:
         self._resumeTimer = None
         self._startAccepting()
+        self._connectionWaiting()
 
-    def _newConnection(self, sock: socket.socket) -> None:
-        sock.setblocking(False)
+    def createConnectedSocket(self, sock: socket.socket) -> tuple[socket.socket, Any]:
+        """Accept one connection on the listening socket ``sock``; return
+        ``(the accepted socket, its adapter)`` (1.14's job, and override point).
+
+        Raises ``BlockingIOError`` when nobody waits, and ``OSError`` if
+        accepting fails. Beyond ``maxConnections`` the connection is closed
+        and logged instead (and a private exception tells
+        :meth:`handleNewConnection` to go on)."""
+        newsock, address = sock.accept()
+        if self.maxConnections is not None and self.connections >= self.maxConnections:
+            log.warning("%s: refused a connection from %s: at maxConnections (%d)",
+                        self.name, describeAddress(address), self.maxConnections)
+            newsock.close()
+            raise _Refused()
+        newsock.setblocking(False)
         if self.family in (socket.AF_INET, socket.AF_INET6):
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        adapter = self.createConnectedSocket(sock)
-        self._links[adapter] = self.link((adapter, "CreatorFeedback"), (self, "_oobinfo"))
-        self.connections += 1
-        adapter.activate(Scheduler=self.scheduler)
-        self.send(newCSA(self, adapter, sock), "protocolHandlerSignal")
+            newsock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        factory = self.CSA
+        if isinstance(factory, type) and issubclass(factory, ConnectedSocketAdapter):
+            adapter = factory(newsock, self.selectorService, sslContext=self.sslContext,
+                              serverSide=True, **self.connectionOptions)
+        else:
+            # (answerAfterPeerCloses is ServerCore's default, not the user's)
+            unused = {name for name in self.connectionOptions if name != "answerAfterPeerCloses"}
+            if (self.sslContext is not None or unused) and not self._warnedFactory:
+                self._warnedFactory = True
+                log.warning("%s: CSA %r is not a ConnectedSocketAdapter class; sslContext "
+                            "and connectionOptions are not passed to it", self.name, factory)
+            adapter = factory(newsock, self.selectorService)
+        return newsock, adapter
 
-    def createConnectedSocket(self, sock: socket.socket) -> ConnectedSocketAdapter:
-        """Make the adapter for an accepted socket (override to customise it)."""
-        return ConnectedSocketAdapter(sock, sslContext=self.sslContext, serverSide=True,
-                                      **self.connectionOptions)
+    def anyClosedSockets(self) -> bool:
+        """Act on the ``socketShutdown`` messages on "_feedbackFromCSA" (see
+        :meth:`closeSocket`); True if there were any messages."""
+        closedSome = False
+        while self.dataReady("_feedbackFromCSA"):
+            message = self.recv("_feedbackFromCSA")
+            if isinstance(message, socketShutdown):
+                self.closeSocket(message)
+            closedSome = True
+        return closedSome
 
-    def _connectionClosed(self, message: Any) -> None:
-        if not isinstance(message, socketShutdown):
-            return
-        adapter = message.caller
+    def closeSocket(self, shutdownMessage: Any) -> None:
+        """A connection's adapter says its socket has shut (``socketShutdown``):
+        forget it and send ``shutdownCSA(self, adapter)`` out of
+        "protocolHandlerSignal". (1.14 closed the socket here; the adapter
+        owns it, and may still be writing an answer, so it closes it itself.)"""
+        adapter = shutdownMessage.caller
+        if adapter not in self._links:
+            # e.g. an adapter wrapped by a CSA maker (an InactivityChassis):
+            # the message comes from the adapter inside; find it by its socket.
+            try:
+                sock = shutdownMessage.message[0]
+                adapter = self.socket_handlers.get(sock, adapter)
+            except (TypeError, IndexError, KeyError):
+                pass
         linkage = self._links.pop(adapter, None)
         if linkage is None:
             return
+        for sock, handler in list(self.socket_handlers.items()):
+            if handler is adapter:
+                del self.socket_handlers[sock]
         self.unlink(thelinkage=linkage)
         self.connections -= 1
         self.send(shutdownCSA(self, adapter), "protocolHandlerSignal")
+
+
+__kamaelia_components__ = (TCPServer,)

@@ -36,12 +36,15 @@ so the address can be used to answer).
   listens, and data given to it is logged and dropped.
 * :class:`TargettedPeer` also takes ``(host, port)`` on ``"target"``: data
   is sent there from then on. Targets waiting are taken before data.
-* :class:`PostboxPeer` takes ``(data, (host, port))`` on ``"inbox"`` and
-  sends each datagram to its own address. That is the shape it emits, so
-  a transformer that changes the data and keeps the address, linked from
-  its ``"outbox"`` back to its ``"inbox"`` (a ``Graphline`` loop), makes a
+* :class:`PostboxPeer` takes ``(data, (host, port))`` on ``"inbox"`` (or
+  1.14's ``(host, port, data)``) and sends each datagram to its own
+  address. ``(data, (host, port))`` is the shape it emits, so a transformer
+  that changes the data and keeps the address, linked from its
+  ``"outbox"`` back to its ``"inbox"`` (a ``Graphline`` loop), makes a
   server that answers whoever sent each datagram.
-* :class:`BasicPeer`, their base (as in 1.14), only listens.
+* :class:`BasicPeer`, their base (as in 1.14), only listens; its
+  :meth:`~Kamaelia.Internet._datagram.DatagramComponent.receive_packet`
+  (1.14's method, called for each datagram) reads one and sends it on.
 
 Datagrams are sent from the peer's own socket, so the other side sees the
 peer's ``localaddress`` and its answers come back to the peer. Datagrams
@@ -159,18 +162,25 @@ class PostboxPeer(BasicPeer):
     """PostboxPeer(localaddr="0.0.0.0", localport=0, family=None) -> sends each
     (data, (host, port)) from "inbox" to its address, emits what arrives
 
-    Arguments as for :class:`BasicPeer`. A message of another shape is
-    logged and skipped.
+    Arguments as for :class:`BasicPeer`. 1.14's shape, ``(host, port, data)``,
+    is accepted too. A message of another shape is logged and skipped.
     """
 
-    Inboxes = {"inbox": "(data, (host, port)): send data (bytes; str is sent as UTF-8) there",
+    Inboxes = {"inbox": "(data, (host, port)) or 1.14's (host, port, data): send data "
+                        "(bytes; str is sent as UTF-8) there",
                "control": _CONTROL}
 
     sends = True
 
     def datagramFor(self, message: Any) -> tuple[Any, SockAddr]:
+        if isinstance(message, tuple) and len(message) == 3:
+            host, port, data = message           # 1.14's shape
+            return asBytes(data), destinationFrom((host, port), self.family)
         if not isinstance(message, tuple) or len(message) != 2:
-            raise ValueError("expected (data, (host, port))")
+            raise ValueError("expected (data, (host, port)) or (host, port, data)")
         data, address = message
         return asBytes(data), destinationFrom(address, self.family)
+
+
+__kamaelia_components__ = (SimplePeer, TargettedPeer, PostboxPeer)
 

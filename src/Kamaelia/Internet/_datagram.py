@@ -327,16 +327,24 @@ class DatagramComponent(component):
         sock = self._socket
         assert sock is not None
         for _ in range(READS_PER_TURN):
-            try:
-                data, source = sock.recvfrom(MAX_DATAGRAM)
-            except (BlockingIOError, InterruptedError):
-                return False
-            except OSError as exc:        # e.g. an ICMP error reported for an earlier send
-                log.warning("%s: receiving failed: %s", self.name, reasonFor(exc))
-                continue
-            if not self._passOn(self.messageFor(data, shortAddress(source))):
+            if not self.receive_packet(sock):
                 return False
         return True
+
+    def receive_packet(self, sock: socket.socket) -> bool:
+        """Read one datagram from ``sock`` and send it out of "outbox" (as
+        :meth:`messageFor` makes it; 1.14's method, which ``main`` calls for
+        each datagram). Socket errors are logged and absorbed. Returns True
+        if the caller may read again at once, False if nothing was waiting
+        or the consumer is full (the message is then held)."""
+        try:
+            data, source = sock.recvfrom(MAX_DATAGRAM)
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError as exc:        # e.g. an ICMP error reported for an earlier send
+            log.warning("%s: receiving failed: %s", self.name, reasonFor(exc))
+            return True
+        return self._passOn(self.messageFor(data, shortAddress(source)))
 
     def _passOn(self, message: Any) -> bool:
         try:

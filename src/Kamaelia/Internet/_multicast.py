@@ -36,6 +36,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import struct
+from typing import Any
 
 from Kamaelia.Internet._datagram import SockAddr
 
@@ -133,3 +134,31 @@ class MulticastOptions:
         return (f"MulticastOptions(ttl={self.ttl!r}, loop={self.loop!r}, "
                 f"interface={self.interface!r})")
 
+
+def loopbackDemo(kind: str) -> None:
+    """The small demonstration the modules' ``tests()`` run (1.14 had them):
+    over the loopback interface, a ``kind`` ("receiver", "sender" or
+    "transceiver") pair passes two lines, which are printed; then it ends."""
+    from Kamaelia.Chassis.Pipeline import Pipeline
+    from Kamaelia.Internet.Multicast_receiver import Multicast_receiver
+    from Kamaelia.Internet.Multicast_sender import Multicast_sender
+    from Kamaelia.Internet.Multicast_transceiver import Multicast_transceiver
+    from Kamaelia.Util.Console import ConsoleEchoer
+    from Kamaelia.Util.DataSource import DataSource
+    from Kamaelia.Util.PureTransformer import PureTransformer
+
+    group, loopback = "239.255.12.37", "127.0.0.1"
+    listener: Any
+    if kind == "transceiver":
+        listener = Multicast_transceiver("0.0.0.0", 0, group, 0, interface=loopback)
+        port = listener.localaddress[1]
+        talker: Any = Multicast_transceiver("0.0.0.0", 0, group, port, interface=loopback)
+    else:
+        listener = Multicast_receiver(group, 0, interface=loopback)
+        port = listener.localaddress[1]
+        talker = Multicast_sender(loopback, 0, group, port, interface=loopback)
+    Pipeline(DataSource([b"hello from a multicast " + kind.encode() + b" demo\n",
+                         b"goodbye\n"]),
+             talker, listener,
+             PureTransformer(lambda received: received[1].decode()),
+             ConsoleEchoer()).run()

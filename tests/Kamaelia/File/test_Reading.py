@@ -164,7 +164,9 @@ def test_rate_controlled_reader_stops_when_told(textfile: Path) -> None:
     message = shutdownMicroprocess()
     reader.inboxes["control"].append(message)
     sink = through(reader)
-    assert sink.got == [] and sink.control == [message]
+    # As in 1.14 the first request is made at once, so the first line may be
+    # read before the reader sees the shutdown; nothing after it is.
+    assert sink.got in ([], ["first line\n"]) and sink.control == [message]
 
 
 def files(tmp_path: Path, **contents: str) -> dict[str, str]:

@@ -26,7 +26,10 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from Axon.Component import component
+from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Axon.Scheduler import scheduler
+from Kamaelia.IPC import shutdownCSA
+from componentharness import Collector
 from nettools import IO_TIMEOUT
 
 #: The loopback address of each family, as test parameters.
@@ -74,6 +77,24 @@ def closedByPeer(sock: socket.socket) -> bool:
         return sock.recv(1) == b""
     except ConnectionResetError:
         return True
+
+
+class AdapterSink(Collector):
+    """A Collector that also ends on ``shutdownCSA``: what an adapter sends out
+    of "signal" is, as in 1.14, a ``notify``, not a ``producerFinished``."""
+
+    def main(self) -> Iterator[Any]:
+        while True:
+            self.got.extend(self.Inbox("inbox"))
+            while self.dataReady("control"):
+                message = self.recv("control")
+                self.control.append(message)
+                if isinstance(message, (producerFinished, shutdownMicroprocess, shutdownCSA)):
+                    self.got.extend(self.Inbox("inbox"))
+                    return
+            if not self.anyReady():
+                self.pause()
+            yield 1
 
 
 class Peer(threading.Thread):

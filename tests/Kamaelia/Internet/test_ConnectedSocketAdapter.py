@@ -16,7 +16,7 @@ from Axon.Scheduler import scheduler
 from Kamaelia.IPC import shutdownCSA, socketShutdown
 from Kamaelia.Internet.ConnectedSocketAdapter import ConnectedSocketAdapter
 
-from componentharness import Collector
+from nethelpers import AdapterSink as Collector
 from nettools import IO_TIMEOUT, receiveAll, receiveExactly
 
 
@@ -58,7 +58,7 @@ def test_bytes_and_text_sent_to_it_reach_the_peer_then_producer_finished_closes(
     scheduler.run.runThreads()
     assert receiveAll(theirs) == "hello big w\u00f6rld".encode()
     assert adapter.howDied == "producer finished"
-    assert isinstance(sink.control[0], shutdownCSA) and sink.control[0].object is adapter
+    assert isinstance(sink.control[0], shutdownCSA) and sink.control[0].object == (adapter, ours)
     assert ours.fileno() == -1 or adapter.socket.fileno() == -1
 
 
