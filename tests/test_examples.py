@@ -1,6 +1,7 @@
 """Run every example in ``examples/`` as a program and check what it prints.
 
-Each example is run with the interpreter running the tests, ``src`` on
+Examples live in ``examples/`` and ``examples/compat114/`` (programs in the
+shape of Kamaelia 1.14's own examples). Each is run with the interpreter running the tests, ``src`` on
 ``PYTHONPATH``, the repository root as working directory and a 30 s limit.
 By default it is fed ``hello\\nworld\\n`` on standard input and must print
 exactly that and exit 0 (the seed examples echo their input). An example
@@ -22,7 +23,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+# examples/compat114/ holds our own programs in the shape of Kamaelia 1.14's
+# maintained examples (one per 1.14 example folder).
+EXAMPLES = sorted([*(ROOT / "examples").glob("*.py"),
+                   *(ROOT / "examples" / "compat114").glob("*.py")])
 
 DEFAULT_STDIN = "hello\nworld\n"
 DEFAULT_EXPECT = "hello\nworld\n"
@@ -53,7 +57,8 @@ def test_there_are_examples() -> None:
     assert EXAMPLES, "examples/ has no *.py files"
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+@pytest.mark.parametrize("path", EXAMPLES,
+                         ids=[str(p.relative_to(ROOT / "examples")) for p in EXAMPLES])
 def test_example_runs_and_prints_what_it_should(path: Path) -> None:
     settings = declared(path)
     env = dict(os.environ)
