@@ -47,7 +47,9 @@ an ordinary component, and what the wrapped component sends is put into
 * ``await shutdown()`` sends ``shutdownMicroprocess`` to its ``"control"``.
 
 When the wrapped component ends, the handle collects what is left, ends the
-streams and ends itself; it sends nothing of its own on its outboxes.
+streams and ends itself; it sends nothing of its own on its outboxes. It
+then lets go of the component, as a ``Handle`` does: ``comp`` becomes
+``None``, its name is remembered for error messages.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ from collections import deque
 from typing import Any, AsyncIterator, Iterator
 
 from Axon.Component import component
-from Axon.Handle import _FROM_COMPONENT, _TO_COMPONENT, Handle, _checkBox, linkStandardBoxes
+from Axon.Handle import (_FROM_COMPONENT, _TO_COMPONENT, Handle, LetsGoOfComponent, _checkBox,
+                         linkStandardBoxes)
 from Axon.Ipc import shutdownMicroprocess
 
 __all__ = ["AsyncHandle", "EndOfStream"]
@@ -70,7 +73,7 @@ class EndOfStream(Exception):
 _END = object()
 
 
-class AsyncHandle(component):
+class AsyncHandle(LetsGoOfComponent, component):
     """AsyncHandle(someComponent) -> handle for asyncio code; make it inside a running loop"""
 
     Inboxes = Handle.Inboxes
@@ -91,18 +94,24 @@ class AsyncHandle(component):
         if comp._runstate.step is None:
             comp.activate(Scheduler=self.scheduler)
         while True:
-            while self._toDeliver:
-                boxname, message = self._toDeliver.popleft()
-                self.send(message, _TO_COMPONENT[boxname])
+            self._deliverPuts()
             self._collectFromComponent()
             if comp._isStopped() and not self._toDeliver:
                 break
             self.pause()
             yield 1
         self.removeChild(comp)
+        del comp
+        self._letGo()
         self._collectFromComponent()
         for queue in self._queues.values():
             self._onLoop(queue.put_nowait, _END)
+
+    def _deliverPuts(self) -> None:
+        toDeliver = self._toDeliver
+        while toDeliver:
+            boxname, message = toDeliver.popleft()
+            self.send(message, _TO_COMPONENT[boxname])
 
     def _collectFromComponent(self) -> None:
         for theirs, ours in _FROM_COMPONENT.items():
@@ -120,22 +129,22 @@ class AsyncHandle(component):
     # ------------------------------------------------------ asyncio side
     async def put(self, message: Any, boxname: str = "inbox") -> None:
         """Deliver ``message`` to the wrapped component's ``"inbox"`` or ``"control"``."""
-        _checkBox(self.comp, boxname, inbox=True)
+        _checkBox(self._described, boxname, inbox=True)
         self._toDeliver.append((boxname, message))
         self.unpause()
 
     async def get(self, boxname: str = "outbox", timeout: float | None = None) -> Any:
         """The next message the wrapped component sent from ``boxname``."""
-        _checkBox(self.comp, boxname, inbox=False)
+        _checkBox(self._described, boxname, inbox=False)
         queue = self._queues[boxname]
         try:
             message = await asyncio.wait_for(queue.get(), timeout)
         except asyncio.TimeoutError:
-            raise TimeoutError(f"nothing from {self.comp.name} on {boxname!r} within "
+            raise TimeoutError(f"nothing from {self._described.name} on {boxname!r} within "
                                f"{timeout!r} s") from None
         if message is _END:
             queue.put_nowait(_END)            # the stream stays ended
-            raise EndOfStream(f"{self.comp.name} has ended")
+            raise EndOfStream(f"{self._described.name} has ended")
         return message
 
     async def messages(self, boxname: str = "outbox") -> AsyncIterator[Any]:

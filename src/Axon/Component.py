@@ -53,6 +53,15 @@ Messaging:
 Children: ``addChildren`` records child components; the parent is woken when
 a child ends, so a parent can ``pause()`` until something happens.
 ``removeChild`` undoes the links this component made to or from the child.
+An ended component forgets who asked to hear of its end, so it keeps no
+reference to its parent.
+
+Holding nothing: a name in ``main`` keeps what it refers to alive while
+``main`` waits at a ``yield``. After ``for number in self.Inbox("inbox")``
+the name ``number`` still holds the last message until the loop runs again,
+which for a paused component may be never. That costs nothing for numbers;
+for big messages, handle the inbox in a method (its names end with the
+call), as Kamaelia's own components do, or ``del`` the name before waiting.
 
 Old-style components that define ``initialiseComponent()``, ``mainBody()``
 (return a false value to stop) and ``closeDownComponent()`` instead of
@@ -313,8 +322,14 @@ class component(AsyncComponentMixin, microprocess):
         return 0
 
     def _closeDownMicroprocess(self) -> Any:
-        """Wake everyone waiting for this component to end (its parent)."""
-        for callback in list(self._callOnCloseDown):   # callbacks may change the list
+        """Wake everyone waiting for this component to end (its parent).
+
+        Each callback in ``_callOnCloseDown`` is called once, and the list
+        is then empty: an ended component holds no reference to its parent
+        (or to anything else that asked to hear of its end).
+        """
+        callbacks, self._callOnCloseDown = self._callOnCloseDown, []
+        for callback in callbacks:
             callback()
         return None
 

@@ -51,6 +51,12 @@ losing the message; so does ``put`` to a box that is not forwarded.
 ``producerFinished`` or ``shutdownMicroprocess`` put into ``"control"`` is
 passed to the component like any message; the handle itself sends nothing
 on its outboxes of its own accord.
+
+Once ended, the handle lets go of the component: ``comp`` becomes ``None``
+(its name and box names are remembered for error messages), so plain code
+that keeps a handle after its system has finished does not keep that system,
+or what it last held, alive. The handle keeps no message it has passed on
+either: each leaves its queues as it is forwarded or taken by ``get``.
 """
 
 from __future__ import annotations
@@ -98,7 +104,50 @@ def _checkBox(comp: Any, boxname: Any, inbox: bool) -> None:
                           f"{' and '.join(map(repr, forwarded))})", comp, boxname)
 
 
-class Handle(threadedcomponent):
+class _Remembered:
+    """What a handle keeps of its component once it has let it go: its name
+    and box names, for error messages."""
+
+    __slots__ = ("name", "inboxes", "outboxes")
+
+    def __init__(self, comp: Any) -> None:
+        self.name = comp.name
+        self.inboxes = dict.fromkeys(comp.inboxes)
+        self.outboxes = dict.fromkeys(comp.outboxes)
+
+
+class LetsGoOfComponent:
+    """Mixin for the handles: ``comp`` until the handle ends, then ``None``.
+
+    ``_described`` is the component, or once let go, what is remembered of
+    it (enough for :func:`_checkBox` and error messages). On close-down the
+    handle unlinks and forgets its children and lets go of ``comp``.
+    """
+
+    comp: Any
+    _remembered: _Remembered | None = None
+
+    @property
+    def _described(self) -> Any:
+        comp = self.comp         # read once: another thread may let go meanwhile
+        return comp if comp is not None else self._remembered
+
+    def _letGo(self) -> None:
+        comp = self.comp
+        if comp is not None:
+            self._remembered = _Remembered(comp)
+            self.comp = None
+
+    def _closeDownMicroprocess(self) -> Any:
+        result = super()._closeDownMicroprocess()  # type: ignore[misc]
+        owner: Any = self
+        for child in owner.childComponents():
+            owner.removeChild(child)
+        self._letGo()
+        return result
+
+
+class Handle(LetsGoOfComponent, threadedcomponent):
     """Handle(someComponent) -> handle giving plain code access to its four standard boxes"""
 
     Inboxes = {
@@ -129,7 +178,7 @@ class Handle(threadedcomponent):
         box = args[1] if len(args) == 2 else (boxname or "inbox")
         self._checkBox(box, inbox=True)
         if self._finished:
-            raise RuntimeError(f"{self.comp.name} has ended: cannot deliver {message!r} "
+            raise RuntimeError(f"{self._described.name} has ended: cannot deliver {message!r} "
                                f"to its {box!r}")
         self.inboundData.put((message, box))
         self._messageArrived.set()
@@ -168,7 +217,7 @@ class Handle(threadedcomponent):
                 self.temp.setdefault(box, deque()).append(message)
 
     def _checkBox(self, boxname: Any, inbox: bool) -> None:
-        _checkBox(self.comp, boxname, inbox)
+        _checkBox(self._described, boxname, inbox)
 
     # ---------------------------------------------------------- thread side
     def main(self) -> Any:

@@ -221,16 +221,13 @@ class microprocess(AxonObject):
         generator frame per step; it uses this method only when a subclass
         overrides it.
         """
-        inner = getattr(someobject, mainmethod)()
-        while True:
-            if someobject._isStopped():
-                yield None
-                return
+        step = getattr(someobject, mainmethod)().__next__
+        while not someobject._isStopped():
             try:
-                value = next(inner)
+                yield step()     # not kept in a local while suspended
             except StopIteration:
                 return
-            yield value
+        yield None
 
     def run(self) -> None:
         """Activate this microprocess and run the scheduler until nothing is left."""

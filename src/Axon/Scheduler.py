@@ -60,6 +60,13 @@ is woken, and the rest of the system keeps running. Set
 propagate out of ``runThreads()`` instead, after the close-down. Exceptions
 whose class has a true ``axonReraise`` attribute always propagate: they are
 meant to end the whole run (``Kamaelia.Util.TestResult.StopSystemException``).
+The same policy covers exceptions from timer, I/O and cross-thread callbacks.
+
+The traceback logged (and carried by the exception) starts in the code that
+failed: the scheduler cuts its own frame off the front, because that frame
+refers to everything that ran in the same round. So a log handler that keeps
+records (``logging.handlers.MemoryHandler``, a test's log capture) keeps the
+failed microprocess's frames, as it must, but not the rest of the system.
 
 Other objects
 -------------
@@ -728,6 +735,7 @@ class scheduler(microprocess):
                 generator.close()
 
     def _fault(self, mprocess: microprocess, exc: BaseException) -> None:
+        _dropOwnFrames(exc)
         self._retire(mprocess)
         self._report(mprocess, exc, "in main()")
 
@@ -742,6 +750,7 @@ class scheduler(microprocess):
         try:
             callback(*args)
         except Exception as exc:
+            _dropOwnFrames(exc)
             if self.reraiseExceptions:
                 raise
             log.error("callback %r raised %s; the system carries on", callback,
@@ -811,11 +820,29 @@ def _nothing() -> None:
     """A callback that only wakes the loop."""
 
 
+def _dropOwnFrames(exc: BaseException) -> None:
+    """Cut the scheduler's own frame off the front of a caught exception's traceback.
+
+    The frame that caught it would otherwise stay alive with the exception
+    (a log handler that keeps records keeps it): ``_runRound``'s holds the
+    whole round's run queue, so every component that ran in it, and
+    ``_guarded``'s the callback and its arguments. The traceback then starts
+    in the code that failed, which is also what the log should show.
+    """
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code in _OWN_CODE:
+        tb = tb.tb_next
+    exc.__traceback__ = tb
+
+
 def _indexOf(items: list[Any], item: Any) -> int:
     for index, candidate in enumerate(items):
         if candidate is item:
             return index
     return len(items)
+
+#: Scheduler code whose frames catch exceptions from microprocesses and callbacks.
+_OWN_CODE = frozenset({scheduler._runRound.__code__, scheduler._guarded.__code__})
 
 microprocess.setSchedulerClass(scheduler)
 scheduler.run = scheduler()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
+from typing import Any
 
 import pytest
 
@@ -77,3 +80,27 @@ def test_works_with_the_scheduler_in_a_background_thread() -> None:
         return got
 
     assert asyncio.run(main()) == ["FROM THE LOOP"]
+
+
+def test_an_ended_async_handle_lets_go_of_its_component_but_still_names_it() -> None:
+    refs: list[weakref.ref[Any]] = []
+
+    async def main() -> AsyncHandle:
+        wrapped = PureTransformer(str.upper)
+        refs.append(weakref.ref(wrapped))
+        handle = AsyncHandle(wrapped).activate()
+        assert handle.comp is wrapped
+        del wrapped
+        system = asyncio.create_task(scheduler.run.runAsync())
+        await handle.shutdown()
+        await system
+        with pytest.raises(EndOfStream, match="PureTransformer_[0-9]+ has ended"):
+            await handle.get()
+        with pytest.raises(KeyError, match="no outbox 'nonesuch'"):
+            await handle.get("nonesuch")
+        return handle
+
+    handle = asyncio.run(main())
+    assert handle.comp is None and handle.childComponents() == []
+    gc.collect()
+    assert refs[0]() is None

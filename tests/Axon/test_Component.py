@@ -761,3 +761,17 @@ def test_debug_send_and_recv_work_when_called_directly(
     assert c._debug_recv() == "direct"
     out = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in out] == ["SEND:", "RECV:"]
+
+
+def test_close_down_callbacks_are_called_once_then_forgotten(
+        fresh_scheduler: scheduler) -> None:
+    # So an ended child holds no reference to its parent.
+    parent, child = component(), component()
+    parent.addChildren(child)
+    calls: list[str] = []
+    child._callOnCloseDown.append(lambda: calls.append("ended"))
+    child.activate()
+    fresh_scheduler.runThreads()
+    assert calls == ["ended"]
+    assert child._callOnCloseDown == []
+    assert child._closeDownMicroprocess() is None and calls == ["ended"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import queue
 import re
+import weakref
 from typing import Any, Iterator
 
 import pytest
@@ -258,3 +260,23 @@ def test_handle_around_a_TCPClient_which_links_its_own_private_boxes(bg: backgro
     client.get("signal", block=True, timeout=PATIENCE)
     bg.join(PATIENCE)
     assert not bg.is_alive()
+
+
+def test_an_ended_handle_lets_go_of_its_component_but_still_names_it(
+        bg: background) -> None:
+    wrapped = PureTransformer()
+    name = wrapped.name
+    ref = weakref.ref(wrapped)
+    echo = Handle(wrapped).activate()
+    assert echo.comp is wrapped
+    del wrapped
+    finish(echo, bg)
+    assert echo.comp is None and echo.childComponents() == []
+    gc.collect()
+    assert ref() is None
+    with pytest.raises(RuntimeError, match=re.escape(f"{name} has ended: cannot deliver 'late'")):
+        echo.put("late")
+    with pytest.raises(KeyError, match=re.escape(f"{name} has no outbox 'nonesuch'")):
+        echo.get("nonesuch")
+    with pytest.raises(queue.Empty):
+        echo.get("outbox")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
+import weakref
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -120,6 +122,23 @@ def test_microprocessGenerator_steps_main_until_stopped(fresh_scheduler: schedul
     mp.stop()
     assert list(gen) == [None]
     assert list(Counter()._microprocessGenerator(Counter())) == [1, 2, 3]
+
+
+def test_microprocessGenerator_keeps_nothing_it_yielded(fresh_scheduler: scheduler) -> None:
+    class Token:
+        pass
+
+    class Yielder(microprocess):
+        def main(self) -> Any:
+            yield Token()
+            yield 2
+
+    mp = Yielder()
+    gen = mp._microprocessGenerator(mp)
+    token = weakref.ref(next(gen))        # dropped at once by us
+    gc.collect()
+    assert token() is None
+    assert list(gen) == [2]
 
 
 def test_activate_uses_an_overridden_microprocessGenerator(

@@ -941,3 +941,45 @@ def test_newComponent_activates_a_foreign_object_through_its_own_activate(
 
     Starter().run()
     assert log == ["activate", 0, "stop", "closed"]
+
+
+# ------------------------------------------- what a logged failure carries
+def test_a_logged_failure_traceback_starts_in_the_failing_code(
+        fresh_scheduler: scheduler, caplog: pytest.LogCaptureFixture) -> None:
+    # The scheduler's own frame refers to every microprocess of the round:
+    # it is cut off, so a kept exception does not keep them alive.
+    fresh_scheduler.reraiseExceptions = False
+    error = ValueError("boom")
+    Boom(error).activate()
+    with caplog.at_level(logging.ERROR, logger="Axon.Scheduler"):
+        fresh_scheduler.runThreads()
+    [record] = [r for r in caplog.records if r.name == "Axon.Scheduler"]
+    assert record.exc_info is not None and record.exc_info[1] is error
+    tb = error.__traceback__
+    assert tb is not None and tb.tb_frame.f_code is Boom.main.__code__
+    assert "_runRound" not in caplog.text and "in main" in caplog.text
+
+
+def test_a_failed_callback_traceback_starts_in_the_callback(
+        fresh_scheduler: scheduler, caplog: pytest.LogCaptureFixture) -> None:
+    fresh_scheduler.reraiseExceptions = False
+
+    def failing(payload: object) -> None:
+        raise ZeroDivisionError("timer broke")
+
+    fresh_scheduler.callLater(0, failing, object())
+    Sleeper([]).activate()
+    fresh_scheduler.callLater(0.001, lambda: fresh_scheduler.stop())
+    with caplog.at_level(logging.ERROR, logger="Axon.Scheduler"):
+        fresh_scheduler.runThreads()
+    [error] = [r.exc_info[1] for r in caplog.records if r.exc_info]
+    assert error.__traceback__ is not None
+    assert error.__traceback__.tb_frame.f_code is failing.__code__
+
+
+def test_a_reraised_failure_keeps_its_whole_traceback(fresh_scheduler: scheduler) -> None:
+    Boom(ValueError("boom")).activate()
+    with pytest.raises(ValueError) as info:
+        fresh_scheduler.runThreads()
+    names = [entry.name for entry in info.traceback]
+    assert "runThreads" in names and names[-1] == "main"

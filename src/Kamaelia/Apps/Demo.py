@@ -59,9 +59,7 @@ class Tap(component):
     def main(self) -> Iterator[Any]:
         out = self.out or sys.stdout
         while True:
-            for message in self.Inbox("inbox"):
-                out.write(f"  {self.label:>8} -> {message!r}\n")
-                self.send(message, "outbox")
+            self._show(out)
             request = shutdownRequest(self)
             if request is not None:
                 self.send(request, "signal")
@@ -70,6 +68,12 @@ class Tap(component):
                 self.pause()
             yield 1
 
+    def _show(self, out: TextIO) -> None:
+        # A method, so that no message stays bound in main while it waits.
+        for message in self.Inbox("inbox"):
+            out.write(f"  {self.label:>8} -> {message!r}\n")
+            self.send(message, "outbox")
+
 
 class WordTally(component):
     """WordTally() -> counts words; sends a report line at the end."""
@@ -77,9 +81,7 @@ class WordTally(component):
     def main(self) -> Iterator[Any]:
         tally: Counter[str] = Counter()
         while True:
-            for words in self.Inbox("inbox"):
-                tally.update(words)
-                self.send((len(words), sum(tally.values())), "outbox")
+            self._count(tally)
             request = shutdownRequest(self)
             if request is not None:
                 common = ", ".join(f"{w!r} x{n}" for w, n in tally.most_common(3))
@@ -90,6 +92,11 @@ class WordTally(component):
             if not self.anyReady():
                 self.pause()
             yield 1
+
+    def _count(self, tally: Counter[str]) -> None:
+        for words in self.Inbox("inbox"):
+            tally.update(words)
+            self.send((len(words), sum(tally.values())), "outbox")
 
 
 def _words(line: str) -> list[str]:

@@ -118,23 +118,31 @@ class send_one_component(component):
         """Act on what waits on "control"; stay here while paused. True: ended."""
         paused = False
         while True:
-            while self.dataReady("control"):
-                message = self.recv("control")
-                if isinstance(message, SHUTDOWN_MESSAGES):
-                    self.send(message, "signal")
-                    return True
-                if isinstance(message, str):
-                    if message == "shutdown":
-                        self.send("shutdown", "signal")
-                        return True
-                    if message == "pause":
-                        paused = True
-                    elif message == "unpause":
-                        paused = False
+            paused = self._readControl(paused)
+            if paused is None:
+                return True
             if not paused:
                 return False
             self.pause()
             yield 1
+
+    def _readControl(self, paused: bool) -> bool | None:
+        """Take what waits on "control": None if told to end (the message is
+        passed on), else whether to stay paused."""
+        while self.dataReady("control"):
+            message = self.recv("control")
+            if isinstance(message, SHUTDOWN_MESSAGES):
+                self.send(message, "signal")
+                return None
+            if isinstance(message, str):
+                if message == "shutdown":
+                    self.send("shutdown", "signal")
+                    return None
+                if message == "pause":
+                    paused = True
+                elif message == "unpause":
+                    paused = False
+        return paused
 
 
 class bouncingFloat(send_one_component):

@@ -63,7 +63,9 @@ next item -- so it is that command, not a ``producerFinished`` (a shutdown
 message, meaningless on a chooser's ``"inbox"``). A child the Carousel told
 to stop does not cause a request. With ``make1stRequest=True`` it also sends
 ``"NEXT"`` as soon as it starts. It does not end when a child ends: it waits
-for the next ``"next"``.
+for the next ``"next"``, keeping no reference to the child that ended (its
+links are undone and it is forgotten) or to the item it was made from, so
+a long-running Carousel holds only its current child.
 
 Boxes
 -----
@@ -166,8 +168,10 @@ class Carousel(SwappingChassis):
         if self.make1stRequest:
             self.requestNext()
         while True:
-            for item in self.Inbox("next"):
-                yield from self._replaceChild(item)
+            while self.dataReady("next"):
+                # recv, not a loop over Inbox(): no name keeps the item (or,
+                # through it, what the factory made of it) after its child ends.
+                yield from self._replaceChild(self.recv("next"))
             self._noticeFinishedChild()
             self.handleChildTerminations()
             mustStop, pleaseStop = self.checkControl()

@@ -279,6 +279,7 @@ class WiredChassis(Chassis):
         children = self.childrenToStart()
         self.adopt(*children)
         yield newComponent(*children)
+        del children        # from here on self.children: it forgets each as it ends
         while not self.childrenDone():
             self.handleOwnInboxes()
             self.pause()        # every inbox we read was drained just now

@@ -232,21 +232,27 @@ class InterpreterTransformer(threadedcomponent):
                 while self.dataReady("inbox") and not self.dataReady("control"):
                     self._run(session, self.recv("inbox"))
                 if self.dataReady("control"):
-                    message = self.recv("control")
-                    if isinstance(message, producerFinished):
-                        for line in self.Inbox("inbox"):
-                            self._run(session, line)
-                        self.send(message, "signal", block=True)
+                    if self._obeyControl(session):
                         return
-                    if isinstance(message, shutdownMicroprocess):
-                        self.send(message, "signal", block=True)
-                        return
-                    log.warning("%s ignored an unexpected message on 'control': %r",
-                                self.name, message)
                     continue
                 self.pause()
         except SystemExit:                  # exit() typed: the session is over
             self.send(producerFinished(self), "signal", block=True)
+
+    def _obeyControl(self, session: InterpreterSession) -> bool:
+        """Act on the next control message; True if it ended the session."""
+        message = self.recv("control")
+        if isinstance(message, producerFinished):
+            for line in self.Inbox("inbox"):
+                self._run(session, line)
+            self.send(message, "signal", block=True)
+            return True
+        if isinstance(message, shutdownMicroprocess):
+            self.send(message, "signal", block=True)
+            return True
+        log.warning("%s ignored an unexpected message on 'control': %r",
+                    self.name, message)
+        return False
 
     def _run(self, session: InterpreterSession, line: Any) -> None:
         if not isinstance(line, str):

@@ -128,16 +128,18 @@ class Subscribe(_ServiceUser):
         for request in self.requests:
             self.send(("ADD", request, (self, "inbox")), "_toService")
         while True:
-            for message in self.Inbox("inbox"):
-                self.send(message, "outbox")
+            self._passOn()
             if self.shutdown():
-                for message in self.Inbox("inbox"):
-                    self.send(message, "outbox")
+                self._passOn()
                 break
             self.pause()
             yield 1
         for request in reversed(self.requests):
             self.send(("REMOVE", request, (self, "inbox")), "_toService")
+
+    def _passOn(self) -> None:
+        for message in self.Inbox("inbox"):
+            self.send(message, "outbox")
 
 
 class ToService(_ServiceUser):

@@ -105,8 +105,7 @@ class Chooser(component):
         if self.items:
             self.send(self.getCurrentChoice(), "outbox")
         while True:
-            for command in self.Inbox("inbox"):
-                self.obey(command)
+            self._obeyWaiting()
             if self.shutdown():
                 return
             if not self.anyReady():
@@ -117,6 +116,11 @@ class Chooser(component):
         """True if a shutdown message waited on "control" (passed on out of
         "signal"); other control messages are logged and dropped."""
         return passOnShutdown(self)
+
+    def _obeyWaiting(self) -> None:
+        # A method, so that no command stays bound in main while it waits.
+        for command in self.Inbox("inbox"):
+            self.obey(command)
 
     def obey(self, command: Any) -> None:
         """Move as ``command`` says and send the item there (if it should be sent)."""

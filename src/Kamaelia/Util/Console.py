@@ -87,6 +87,7 @@ class ConsoleReader(threadedcomponent):
             if not line:
                 break
             self.send(line.rstrip("\r\n") + self.eol, "outbox", block=True)
+            del line        # sent: not kept while blocked reading the next one
         self.waitForConsumer("outbox")
         self.send(producerFinished(self), "signal")
 

@@ -89,11 +89,9 @@ class PromptedTurnstile(CheckShutdown, component):
         return True
 
     def main(self) -> Iterator[Any]:
-        promptbox, isRequest = self.promptbox, self.isRequest
+        promptbox = self.promptbox
         while True:
-            for message in self.Inbox(promptbox):
-                if isRequest(message):
-                    self.owed += 1
+            self._countRequests()
             while self.owed and self.dataReady("inbox"):
                 self.send(self.recv("inbox"), "outbox")
                 self.owed -= 1
@@ -110,6 +108,12 @@ class PromptedTurnstile(CheckShutdown, component):
             if not (self.dataReady(promptbox) or self.dataReady("control")):
                 self.pause()
             yield 1
+
+    def _countRequests(self) -> None:
+        isRequest = self.isRequest
+        for message in self.Inbox(self.promptbox):
+            if isRequest(message):
+                self.owed += 1
 
 
 __kamaelia_components__ = (PromptedTurnstile,)

@@ -338,14 +338,7 @@ class VariableByteRate_RequestControl(component):
         self.resetTiming(timefunc())
         while not self.shutdown():
             now = timefunc()
-            for message in self.Inbox("inbox"):
-                try:
-                    rate = positiveNumber(type(self).__name__, "rate", message)
-                except (TypeError, ValueError) as exc:
-                    logFor(self).error("%s ignored a bad rate %s: %s", self.name,
-                                       shortRepr(message), exc)
-                    continue
-                self.changeRate(rate, now)
+            self._takeRates(now)
             for chunk in self.getChunksToSend(now):
                 self.send(chunk, "outbox")
             if not self.anyReady():
@@ -356,6 +349,17 @@ class VariableByteRate_RequestControl(component):
         """True if a shutdown message waited on "control" (it is passed on out of
         "signal"); other control messages are logged and dropped."""
         return passOnShutdown(self)
+
+    def _takeRates(self, now: float) -> None:
+        """Change the rate to each one waiting on "inbox" (bad ones are logged)."""
+        for message in self.Inbox("inbox"):
+            try:
+                rate = positiveNumber(type(self).__name__, "rate", message)
+            except (TypeError, ValueError) as exc:
+                logFor(self).error("%s ignored a bad rate %s: %s", self.name,
+                                   shortRepr(message), exc)
+                continue
+            self.changeRate(rate, now)
 
     def resetTiming(self, now: float) -> None:
         """Start afresh at time ``now``: the first request is due at once."""

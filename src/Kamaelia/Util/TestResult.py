@@ -108,20 +108,26 @@ class TestResult(component):
     def main(self) -> Iterator[Any]:
         while True:
             self._checkWaiting()
-            while self.dataReady("control"):
-                message = self.recv("control")
-                if isinstance(message, StopSystem):
-                    self._halt()
-                    raise StopSystemException("StopSystem request raised from TestResult")
-                if isShutdown(message):
-                    self._checkWaiting()
-                    self.send(message, "signal")
-                    return
-                logFor(self).warning("%s ignored an unexpected message on 'control': %s",
-                                     self.name, shortRepr(message))
+            if self._obeyControl():
+                return
             if not self.anyReady():
                 self.pause()
             yield 1
+
+    def _obeyControl(self) -> bool:
+        """Act on what waits on "control"; True once a shutdown was passed on."""
+        while self.dataReady("control"):
+            message = self.recv("control")
+            if isinstance(message, StopSystem):
+                self._halt()
+                raise StopSystemException("StopSystem request raised from TestResult")
+            if isShutdown(message):
+                self._checkWaiting()
+                self.send(message, "signal")
+                return True
+            logFor(self).warning("%s ignored an unexpected message on 'control': %s",
+                                 self.name, shortRepr(message))
+        return False
 
     def _checkWaiting(self) -> None:
         for message in self.Inbox("inbox"):

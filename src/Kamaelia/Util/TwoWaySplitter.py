@@ -49,7 +49,7 @@ same object), so branches must not change what they receive.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from Axon.AxonExceptions import noSpaceInBox
 from Axon.Ipc import ipc
@@ -85,21 +85,24 @@ class TwoWaySplitter(ControlState, CopyingComponent):
         """waitSendMultiple((data, boxname), ...) -> generator: send each, waiting
         (paused) while a destination is full; raises ``UserWarning("STOP")`` if
         told to end at once meanwhile (1.14's method, for ``yield from``)."""
-        waiting = list(things)
-        while True:
-            unsent = []
-            for data, boxname in waiting:
-                try:
-                    self.send(data, boxname)
-                except noSpaceInBox:
-                    unsent.append((data, boxname))
-            if not unsent:
-                return
-            waiting = unsent
+        waiting = self._sendEach(things)
+        del things          # while paused, hold only what is still to be sent
+        while waiting:
             if self.mustStop():
                 raise UserWarning("STOP")
             self.pause()
             yield 1
+            waiting = self._sendEach(waiting)
+
+    def _sendEach(self, things: Sequence[tuple[Any, str]]) -> list[tuple[Any, str]]:
+        """Send each ``(data, boxname)``; return those a full destination refused."""
+        unsent = []
+        for data, boxname in things:
+            try:
+                self.send(data, boxname)
+            except noSpaceInBox:
+                unsent.append((data, boxname))
+        return unsent
 
 
 __kamaelia_components__ = (TwoWaySplitter,)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import re
+import weakref
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -13,7 +15,7 @@ from Kamaelia.Chassis.Carousel import Carousel
 from Kamaelia.Util.DataSource import DataSource
 
 from chassis_helpers import (SHUTDOWN, Emitter, RunRounds, both_shutdowns, chassisErrors,
-                             chassisWarnings)
+                             chassisWarnings, watch)
 
 
 class Farewell(component):
@@ -446,3 +448,29 @@ def test_factory_is_1_14s_name_for_componentFactory() -> None:
     carousel = Carousel(Farewell)
     assert carousel.factory is Farewell
     assert module.__kamaelia_components__ == (Carousel,)
+
+
+class Item:
+    """A weak-referenceable item for "next"."""
+
+
+def test_an_item_and_its_finished_child_are_not_kept_while_the_carousel_waits(
+        run_rounds: RunRounds) -> None:
+    made: list[weakref.ref[Any]] = []
+
+    def factory(item: Item) -> component:
+        child = Emitter([item])               # sends the item on, then ends
+        made.append(weakref.ref(child))
+        return child
+
+    carousel = Carousel(factory).activate()
+    watcher = watch(carousel)
+    item = Item()
+    ref = weakref.ref(item)
+    carousel.inboxes["next"].append(item)
+    del item
+    run_rounds(30)
+    assert len(watcher.got) == 1 and carousel.child is None
+    watcher.got.clear()
+    gc.collect()
+    assert ref() is None and made[0]() is None

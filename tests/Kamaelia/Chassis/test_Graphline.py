@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
+import weakref
 
 import pytest
 
@@ -406,3 +408,19 @@ def test_the_module_has_1_14s_names() -> None:
     from Axon.Component import component
     assert module.__kamaelia_components__ == (Graphline,)
     assert module.component is component
+
+
+def test_a_running_graphline_lets_go_of_an_ended_child_except_in_components(
+        run_rounds: RunRounds) -> None:
+    ends, stays = Emitter([]), Stubborn()
+    graph = Graphline(ENDS=ends, STAYS=stays,
+                      linkages={("ENDS", "outbox"): ("STAYS", "inbox")}).activate()
+    run_rounds(10)
+    assert ends._isStopped() and not graph._isStopped()
+    assert graph.children == [stays] and ends._callOnCloseDown == []
+    ref = weakref.ref(ends)
+    del ends, graph.components["ENDS"]   # the declaration is the only reference left
+    gc.collect()
+    assert ref() is None
+    stays.inboxes["release"].append("go")
+    assert run_rounds(10)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
+import weakref
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -188,3 +190,19 @@ def test_forward_chooser_logs_other_control_messages(
 def test_forward_chooser_rejects_a_non_collection_naming_it(iterable: Any) -> None:
     with pytest.raises(TypeError, match=re.escape(repr(iterable))):
         ForwardIteratingChooser(iterable)
+
+
+class Command(str):
+    """A command string that a weak reference can watch."""
+
+
+def test_a_command_obeyed_is_not_kept_while_the_chooser_waits(run_rounds: RunRounds) -> None:
+    chooser = Chooser(items=["a", "b"]).activate()
+    command = Command("NEXT")
+    ref = weakref.ref(command)
+    chooser.inboxes["inbox"].append(command)
+    del command
+    run_rounds(5)
+    assert chooser.getCurrentChoice() == "b" and not chooser._isStopped()
+    gc.collect()
+    assert ref() is None
