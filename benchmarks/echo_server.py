@@ -137,17 +137,43 @@ def ensureFileLimit(needed: int) -> None:
 # These run in the child process. Each sets up its server, calls
 # ``announce(port)`` once it is listening, then serves until it is killed.
 
-def _serveOurs(announce: Callable[[int], None]) -> None:
+def bufferOptions(size: int | None) -> list[tuple[int, int, int]]:
+    """``SO_RCVBUF`` and ``SO_SNDBUF`` of ``size`` bytes (none for None), as
+    ``(level, option, value)`` for ``setsockopt``."""
+    if size is None:
+        return []
+    return [(socket.SOL_SOCKET, socket.SO_RCVBUF, size),
+            (socket.SOL_SOCKET, socket.SO_SNDBUF, size)]
+
+
+# Each server: listen on 127.0.0.1, port 0, with socket buffers of
+# ``socketBuffer`` bytes if given (set on the listening socket: accepted
+# sockets inherit them), call announce(port), serve until killed.
+
+def _serveOurs(announce: Callable[[int], None], socketBuffer: int | None) -> None:
     from Axon.Scheduler import scheduler
     from Kamaelia.Chassis.ConnectedServer import ServerCore
     from Kamaelia.Protocol.EchoProtocol import EchoProtocol
-    server = ServerCore(protocol=EchoProtocol, port=0, host="127.0.0.1")
+    server = ServerCore(protocol=EchoProtocol, port=0, host="127.0.0.1",
+                        socketOptions=bufferOptions(socketBuffer))
     server.activate()
     announce(server.port)
     scheduler.run.runThreads()
 
 
-def _serveStreams(announce: Callable[[int], None]) -> None:
+def _listener(socketBuffer: int | None) -> socket.socket | None:
+    """A listening socket with those buffers for an asyncio server (None: let it make one)."""
+    if socketBuffer is None:
+        return None
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    for level, option, value in bufferOptions(socketBuffer):
+        listener.setsockopt(level, option, value)
+    listener.bind(("127.0.0.1", 0))
+    return listener
+
+
+def _serveStreams(announce: Callable[[int], None], socketBuffer: int | None) -> None:
     import asyncio
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -164,7 +190,12 @@ def _serveStreams(announce: Callable[[int], None]) -> None:
             writer.close()
 
     async def main() -> None:
-        server = await asyncio.start_server(handle, host="127.0.0.1", port=0)
+        listener = _listener(socketBuffer)
+        if listener is None:
+            server = await asyncio.start_server(handle, host="127.0.0.1", port=0)
+        else:
+            server = await asyncio.start_server(handle, sock=listener,
+                                                backlog=socket.SOMAXCONN)
         announce(server.sockets[0].getsockname()[1])
         async with server:
             await server.serve_forever()
@@ -172,7 +203,7 @@ def _serveStreams(announce: Callable[[int], None]) -> None:
     asyncio.run(main())
 
 
-def _serveProtocol(announce: Callable[[int], None]) -> None:
+def _serveProtocol(announce: Callable[[int], None], socketBuffer: int | None) -> None:
     import asyncio
 
     class Echo(asyncio.Protocol):
@@ -183,7 +214,12 @@ def _serveProtocol(announce: Callable[[int], None]) -> None:
             self.transport.write(data)
 
     async def main() -> None:
-        server = await asyncio.get_running_loop().create_server(Echo, host="127.0.0.1", port=0)
+        listener = _listener(socketBuffer)
+        loop = asyncio.get_running_loop()
+        if listener is None:
+            server = await loop.create_server(Echo, host="127.0.0.1", port=0)
+        else:
+            server = await loop.create_server(Echo, sock=listener, backlog=socket.SOMAXCONN)
         announce(server.sockets[0].getsockname()[1])
         async with server:
             await server.serve_forever()
@@ -194,7 +230,7 @@ def _serveProtocol(announce: Callable[[int], None]) -> None:
 _SERVE = {"ours": _serveOurs, "streams": _serveStreams, "protocol": _serveProtocol}
 
 
-def serverMain(kind: str, conn: Any, files: int) -> None:
+def serverMain(kind: str, conn: Any, files: int, socketBuffer: int | None = None) -> None:
     """Child process: run the ``kind`` server; talk to the parent over ``conn``.
 
     Sends ``("port", port)`` once listening, ``("cpu", seconds)`` (this
@@ -226,7 +262,7 @@ def serverMain(kind: str, conn: Any, files: int) -> None:
     bytes(1 << 20)      # allocated and freed at once: see the module docstring (glibc)
     try:
         ensureFileLimit(files)
-        _SERVE[kind](announce)
+        _SERVE[kind](announce, socketBuffer)
         raise EchoError("the server stopped by itself")
     except BaseException:
         try:
@@ -265,13 +301,17 @@ class ServerProcess:
 
 
 @contextmanager
-def serverProcess(kind: str, files: int) -> Iterator[ServerProcess]:
-    """Start a ``kind`` server in a child process; stop it (and wait for it) on leaving."""
+def serverProcess(kind: str, files: int, socketBuffer: int | None = None,
+                  benchmark: str = "echo-server") -> Iterator[ServerProcess]:
+    """Start a ``kind`` server in a child process; stop it (and wait for it) on leaving.
+
+    ``socketBuffer``: the size of its sockets' kernel buffers (None: the
+    system's); ``benchmark`` names the process."""
     from Axon.experimental._pipes import processContext
     context = processContext()
     ours, theirs = context.Pipe()
-    process = context.Process(target=serverMain, args=(kind, theirs, files),
-                              name=f"echo-server {kind}", daemon=True)
+    process = context.Process(target=serverMain, args=(kind, theirs, files, socketBuffer),
+                              name=f"{benchmark} {kind}", daemon=True)
     try:
         process.start()
         theirs.close()

@@ -105,10 +105,13 @@ from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Kamaelia.IPC import newCSA, serverShutdown, shutdownCSA, socketShutdown
 from Kamaelia.Internet._addresses import describeAddress, peerInfo
 from Kamaelia.Internet.TCPServer import TCPServer
+from Kamaelia._logthrottle import RepeatLimiter
 
 __all__ = ["ServerCore", "SimpleServer", "FastRestartServer", "MoreComplexServer"]
 
 log = logging.getLogger("Kamaelia.Chassis.ConnectedServer")
+#: A factory that fails fails for every connection: logged at most every 10 s.
+repeats = RepeatLimiter(log)
 
 _PEER_INFO = ("peer", "peerport", "localip", "localport")
 
@@ -243,31 +246,24 @@ class ServerCore(AdaptiveCommsComponent):
 
     # ------------------------------------------------------------------ main
     def main(self) -> Iterator[Any]:
+        # Messages are handled in methods, never in this generator's own
+        # variables: a name bound here would keep the last connection (and
+        # all it held) alive while the server waits for the next event.
         self.initialiseServerSocket()
         ending: Any = None
         clean = False
         try:
             while ending is None:
-                for message in self.Inbox("_socketactivity"):
-                    if isinstance(message, newCSA):
-                        self.handleNewConnection(message)
-                    elif isinstance(message, shutdownCSA):
-                        self.handleClosedCSA(message)
+                self._handleSocketActivity()
                 self._tidy()
-                while self.dataReady("control") and ending is None:
-                    message = self.recv("control")
-                    if isinstance(message, (shutdownMicroprocess, producerFinished)):
-                        ending = message
+                ending = self._shutdownRequest()
                 if ending is None:
                     self.pause()
                     yield 1
             self.send(serverShutdown(self), "_serversignal")
-            for connection in list(self._connections.values()):
-                self._closeConnection(connection)
+            self._closeAll()
             while self._connections or not self.server._isStopped():
-                for message in self.Inbox("_socketactivity"):
-                    if isinstance(message, newCSA):        # accepted just before the end
-                        message.object._deliver(shutdownMicroprocess(self), "control")
+                self._refuseLateConnections()
                 self._tidy()
                 if self._connections or not self.server._isStopped():
                     self.pause()
@@ -281,6 +277,32 @@ class ServerCore(AdaptiveCommsComponent):
                     connection.protocol.stop()
             self.removeChild(self.server)
         self.send(ending, "signal")
+
+    def _handleSocketActivity(self) -> None:
+        """What the TCPServer said: ``newCSA`` and ``shutdownCSA`` messages."""
+        for message in self.Inbox("_socketactivity"):
+            if isinstance(message, newCSA):
+                self.handleNewConnection(message)
+            elif isinstance(message, shutdownCSA):
+                self.handleClosedCSA(message)
+
+    def _shutdownRequest(self) -> Any:
+        """The first shutdown message on "control", or None (others are dropped)."""
+        while self.dataReady("control"):
+            message = self.recv("control")
+            if isinstance(message, (shutdownMicroprocess, producerFinished)):
+                return message
+        return None
+
+    def _closeAll(self) -> None:
+        for connection in list(self._connections.values()):
+            self._closeConnection(connection)
+
+    def _refuseLateConnections(self) -> None:
+        """While ending: close connections accepted just before the end."""
+        for message in self.Inbox("_socketactivity"):
+            if isinstance(message, newCSA):
+                message.object._deliver(shutdownMicroprocess(self), "control")
 
     # ------------------------------------------------------------ connections
     def mkProtocolHandler(self, **sock_info: Any) -> Any:
@@ -303,8 +325,8 @@ class ServerCore(AdaptiveCommsComponent):
         try:
             protocol = self.mkProtocolHandler(**info)
         except Exception:
-            log.exception("%s: the protocol factory failed for the connection from %s; "
-                          "closing that connection", self.name, peer)
+            repeats.log(logging.ERROR, "%s: the protocol factory failed for the connection "
+                        "from %s; closing that connection", self.name, peer, exc_info=True)
             adapter._deliver(shutdownMicroprocess(self), "control")
             return
         self.link((adapter, "outbox"), (protocol, "inbox"))
@@ -321,6 +343,10 @@ class ServerCore(AdaptiveCommsComponent):
         if adapter._isStopped():          # it ended before we heard of it
             self._ended(connection, adapter=True)
         protocol.activate(Scheduler=self.scheduler)
+        # What it received before its outbox was linked has moved on to the
+        # protocol: let it look again whether it may read (it stops reading
+        # while received chunks wait, and linking takes none of them).
+        adapter.unpause()
 
     def handleClosedCSA(self, shutdownCSAMessage: shutdownCSA) -> None:
         """The client closed its side (``shutdownCSA`` from the TCPServer):
@@ -367,10 +393,13 @@ class ServerCore(AdaptiveCommsComponent):
             connection.protocol._deliver(shutdownMicroprocess(self), "control")
 
     def _forget(self, connection: _Connection) -> None:
-        del self._connections[connection.adapter]
+        adapter, protocol = connection.adapter, connection.protocol
+        del self._connections[adapter]
         self.connectedTo -= 1
-        self.removeChild(connection.adapter)
-        self.removeChild(connection.protocol)
+        self.removeChild(adapter)
+        self.removeChild(protocol)
+        # The close-down callbacks hold the record: let it hold nothing more.
+        connection.adapter = connection.protocol = None
 
 
 class SimpleServer(ServerCore):

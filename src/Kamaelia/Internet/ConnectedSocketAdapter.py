@@ -24,25 +24,54 @@ wait (``addReader``), so the adapter costs nothing while nothing happens.
 
 * **Receiving**: when the socket is readable, up to ``readSize`` bytes are
   read and sent out of ``"outbox"`` at once, from the scheduler's callback,
-  without waiting for the adapter's turn. If ``receiveQueueLimit`` chunks
-  are waiting in the inbox this feeds (the protocol is slower than the
-  peer), reading stops until the protocol takes one: the peer then feels
-  TCP's own flow control, and memory stays bounded. If that inbox has a size
-  limit and is full, the chunk is held and reading stops the same way.
+  without waiting for the adapter's turn (see "Bounded memory" for when it
+  stops reading).
 * **Sending**: bytes (``str`` is encoded as UTF-8) taken from ``"inbox"``
   are written straight away if the socket takes them; what it does not take
   waits in a buffer, written in order as the socket drains (``addWriter``).
-  While more than ``sendBufferLimit`` bytes wait, the adapter takes nothing
-  more from ``"inbox"``: messages stay in the sender's outbox, where
-  ``len(outbox)``, or a size limit on this inbox (``inboxSize``), makes the
-  producer feel it. Anything else on ``"inbox"`` is logged (naming its type)
-  and dropped, or raises ``TypeError`` with ``crashOnBadDataToSend=True``.
+  Anything else on ``"inbox"`` is logged (naming its type) and dropped, or
+  raises ``TypeError`` with ``crashOnBadDataToSend=True``.
 * **TLS**: given ``sslContext``, the socket is wrapped (``serverSide`` says
   which end we are); the handshake is driven by readiness like everything
   else, so it never blocks the scheduler. A failed handshake closes the
   connection with the reason logged.
 * ``idleTimeout`` (seconds): the connection is closed if nothing is read or
   written for that long (see also :mod:`Kamaelia.Internet.TimeOutCSA`).
+
+Bounded memory (back-pressure)
+------------------------------
+By default a connection holds a bounded amount of data however its peer
+and its protocol behave, and passes the pressure back to whoever sends too
+fast, through TCP's own flow control:
+
+* **The protocol is behind** (``receiveQueueLimit``, default 4 chunks of at
+  most ``readSize``, 64 KiB, so 256 KiB): while that many received chunks
+  wait in the inbox this feeds, reading stops until the protocol takes one.
+  If that inbox has a size limit (``noSpaceInBox``), the refused chunk is
+  held and reading stops the same way.
+* **The peer is not reading** (``sendBufferLimit``, default 64 KiB): while
+  that many bytes wait to be written, the adapter takes nothing more from
+  ``"inbox"`` and *stops reading* too, until the peer has read enough.
+  A protocol whose answers come from what it is sent (an echo, a
+  request/response protocol) then gets nothing more to answer, so what
+  waits on ``"inbox"`` stays small as well, and a client that sends but
+  never reads finds its own sends blocked (the issue of a server swelling by
+  what such a client sends is what this prevents).
+  ``readWhileBacklogged=True`` keeps reading meanwhile; ``TCPClient`` sets
+  it, since a client and a server that both stopped reading while both had
+  much to send would wait for each other forever.
+* What a protocol sends *without being asked* is not slowed by the adapter:
+  such a producer watches ``len(self.outboxes["outbox"])`` (the messages
+  waiting in this inbox, as in 1.14) or is given ``inboxSize`` (a hard limit
+  in messages: its ``send`` raises ``noSpaceInBox`` when full, and
+  :mod:`Kamaelia.Protocol.EchoProtocol` and most Kamaelia components wait
+  for room). No hard limit is set by default: a 1.14 protocol that sends
+  many messages in one turn would fail on it.
+
+``None`` for ``sendBufferLimit`` or ``receiveQueueLimit`` removes that
+limit. When the connection ends, what it still held (unsent bytes, unread
+messages on ``"inbox"``) is dropped at once, so that whatever still refers
+to the adapter (``shutdownCSA`` messages, user code) does not keep it.
 
 Shutdown
 --------
@@ -120,6 +149,7 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+import sys
 import time
 from typing import Any, Iterator
 
@@ -127,12 +157,16 @@ from Axon.AxonExceptions import noSpaceInBox
 from Axon.Component import component
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Kamaelia.IPC import shutdownCSA, socketShutdown
+from Kamaelia._logthrottle import RepeatLimiter
 from Kamaelia.Internet._addresses import describeAddress, peerInfo
 from Kamaelia.Util._arguments import positiveInt, positiveNumber
 
 __all__ = ["ConnectedSocketAdapter", "SSLSocket", "whinge", "crashAndBurn"]
 
 log = logging.getLogger("Kamaelia.Internet.ConnectedSocketAdapter")
+#: Per-connection failures (resets, failed handshakes, bad data) are logged
+#: through this: a storm of them costs a line per interval, not one per connection.
+repeats = RepeatLimiter(log)
 
 #: Log failed sends / receives as warnings (True) or at debug level (False).
 whinge: dict[str, bool] = {"socketSendingFailure": True, "socketRecievingFailure": True}
@@ -142,6 +176,32 @@ crashAndBurn: dict[str, bool] = {"uncheckedSocketShutdown": True, "receivingData
 
 _TLS_RECORD = 16384          # bytes per TLS write (retries must repeat the same length)
 _AGAIN = (BlockingIOError, InterruptedError)
+
+
+class _ClassDefault:
+    """Stands for a keyword that was not given: the class attribute applies
+    (``None`` cannot, since it means "no limit")."""
+
+    def __repr__(self) -> str:
+        return "<class default>"
+
+
+_CLASS_DEFAULT: Any = _ClassDefault()
+
+#: The smallest read while the send buffer is nearly full (see handleReceive).
+_MIN_READ = 4096
+#: Messages waiting on "inbox" that are sized up (more count as a full buffer).
+_PENDING_LOOK = 64
+
+
+def _sizeOf(data: Any) -> int:
+    """Bytes a message on "inbox" will take in the send buffer (str: its
+    length, near enough; anything else is dropped, so 0)."""
+    if isinstance(data, (bytes, bytearray, str)):
+        return len(data)
+    if isinstance(data, memoryview):
+        return data.nbytes
+    return 0
 
 
 class SSLSocket:
@@ -213,12 +273,20 @@ class ConnectedSocketAdapter(component):
 
     Keyword-only options: ``sslContext`` and ``serverSide`` (TLS),
     ``serverHostname`` (TLS client: the name to check the certificate
-    against), ``sendBufferLimit`` (bytes), ``receiveQueueLimit`` (chunks),
-    ``readSize`` (bytes), ``inboxSize`` (messages, default unlimited),
-    ``idleTimeout`` (seconds, default none), ``halfClose`` (on
+    against), ``idleTimeout`` (seconds, default none), ``halfClose`` (on
     ``producerFinished``, shut only the sending side),
     ``answerAfterPeerCloses`` (keep writing after the peer has closed its
-    side, until told to stop).
+    side, until told to stop), and the bounds (see "Bounded memory" in the
+    module docstring):
+
+    - sendBufferLimit   -- bytes taken from "inbox" and not yet written, at most
+                           (default 64 KiB; ``None``: no limit)
+    - receiveQueueLimit -- received chunks waiting for the protocol, at most
+                           (default 4; ``None``: no limit)
+    - readSize          -- bytes read at a time, so the largest chunk (default 64 KiB)
+    - readWhileBacklogged -- go on reading while ``sendBufferLimit`` is reached
+                           (default False: stop reading until the peer reads)
+    - inboxSize         -- a hard limit, in messages, on "inbox" (default none)
     """
 
     Inboxes = {"inbox": "bytes (or str, sent as UTF-8) to send through the socket",
@@ -235,21 +303,28 @@ class ConnectedSocketAdapter(component):
                 "_selectorSignal": "(1.14 compatibility; unused)",
                 "sslready": "\"\" once the TLS handshake asked for on \"makessl\" is done"}
 
-    #: Stop taking from "inbox" while this many bytes wait to be written.
-    sendBufferLimit: int = 256 * 1024
-    #: Stop reading while this many received chunks wait to be taken by the protocol.
-    receiveQueueLimit: int = 16
-    #: Bytes read per readiness callback.
-    readSize: int = 65536
+    #: Stop taking from "inbox" (and, unless ``readWhileBacklogged``, stop
+    #: reading) while this many bytes wait to be written; None: no limit.
+    sendBufferLimit: int | None = 32 * 1024
+    #: Stop reading while this many received chunks wait to be taken by the
+    #: protocol; None: no limit.
+    receiveQueueLimit: int | None = 2
+    #: Bytes read per readiness callback (the largest chunk sent on).
+    readSize: int = 32768
+    #: Go on reading while the send buffer is full (False: stop, so a peer
+    #: that sends but does not read is not read from).
+    readWhileBacklogged: bool = False
 
     def __init__(self, listensocket: socket.socket, selectorService: Any = None,
                  crashOnBadDataToSend: bool = False, noisyErrors: bool = True,
                  sendTo: Any = None, *, sslContext: ssl.SSLContext | None = None,
                  serverSide: bool = True, serverHostname: str | None = None,
-                 sendBufferLimit: int | None = None, receiveQueueLimit: int | None = None,
+                 sendBufferLimit: int | None = _CLASS_DEFAULT,
+                 receiveQueueLimit: int | None = _CLASS_DEFAULT,
                  readSize: int | None = None, inboxSize: int | None = None,
                  idleTimeout: float | None = None, halfClose: bool = False,
                  answerAfterPeerCloses: bool = False,
+                 readWhileBacklogged: bool | None = None,
                  **argd: Any) -> None:
         super().__init__(**argd)
         if not isinstance(listensocket, socket.socket):
@@ -259,9 +334,18 @@ class ConnectedSocketAdapter(component):
             raise TypeError(f"sslContext must be an ssl.SSLContext, not {sslContext!r}")
         owner = type(self).__name__
         for name, value in (("sendBufferLimit", sendBufferLimit),
-                            ("receiveQueueLimit", receiveQueueLimit), ("readSize", readSize)):
-            if value is not None:
-                setattr(self, name, positiveInt(owner, name, value))
+                            ("receiveQueueLimit", receiveQueueLimit)):
+            if value is not _CLASS_DEFAULT:
+                setattr(self, name, None if value is None else positiveInt(owner, name, value))
+        if readSize is not None:
+            self.readSize = positiveInt(owner, "readSize", readSize)
+        if readWhileBacklogged is not None:
+            self.readWhileBacklogged = bool(readWhileBacklogged)
+        # (the limits as numbers, so the hot paths need no None checks)
+        self._sendLimit: int = (sys.maxsize if self.sendBufferLimit is None
+                                else self.sendBufferLimit)
+        self._receiveLimit: int = (sys.maxsize if self.receiveQueueLimit is None
+                                   else self.receiveQueueLimit)
         if idleTimeout is not None:
             positiveNumber(owner, "idleTimeout", idleTimeout)
         if inboxSize is not None:
@@ -290,6 +374,8 @@ class ConnectedSocketAdapter(component):
         self._reading = self._writing = False
         self._receiving = True          # until EOF or an error
         self._held: bytes | None = None   # received, refused by a full inbox
+        self._backlogged = False        # reading stopped: the send buffer is full
+        self._watchingTake: Any = None  # the box watched for the protocol to take a chunk
         self._closing = False           # producerFinished: flush, then close
         self._wroteEOF = False          # half-closed (halfClose=True)
         self._failed = False
@@ -306,6 +392,7 @@ class ConnectedSocketAdapter(component):
         # looked up on the instance, so a subclass's override is the callback.
         self._readCallback = self.handleReceive
         self._writeCallback = self._onWritable
+        self._tookCallback = self._taken
 
     @property
     def isSSL(self) -> bool:
@@ -415,15 +502,35 @@ class ConnectedSocketAdapter(component):
     def handleReceive(self) -> None:
         """Read what the socket has and send it out of "outbox" (the
         scheduler calls this whenever the socket is readable). Stops reading
-        while the protocol is behind (see the module docstring)."""
+        while the protocol is behind, or the peer is (see "Bounded memory"
+        in the module docstring)."""
         if self._handshaking:
             self._handshake()
             return
         if self._tlsWantsWrite:
             self._flush()
+        # This runs once per read, the hottest path there is, for one
+        # connection among thousands whose objects are not in the CPU's
+        # caches: it looks at the adapter's own attributes only. The
+        # protocol's inbox is checked by _passOn, just after it touched it.
+        # Bytes wait to be written only while _writing (the writer is
+        # watched); messages waiting on "inbox" are moved to that buffer by
+        # main unless it is full, so _writing covers them too.
+        size = self.readSize
+        if self._writing and not self.readWhileBacklogged:
+            room = self._sendLimit - self._pendingOut()
+            if room <= 0:
+                self._backlogged = True
+                self._stopReading()       # _updateWriter resumes once the peer has read
+                return
+            if room < size:
+                # Read no more than the send buffer has room for: the answer
+                # to it (an echo) then fits, and a connection whose peer
+                # reads slowly holds about sendBufferLimit, not that plus a read.
+                size = max(room, _MIN_READ)
         sock = self.socket
         try:
-            data = sock.recv(self.readSize)
+            data = sock.recv(size)
         except (*_AGAIN, ssl.SSLWantReadError, ssl.SSLWantWriteError):
             return
         except OSError as exc:
@@ -436,8 +543,10 @@ class ConnectedSocketAdapter(component):
             return
         self._touch()
         if self._passOn(data) and self.sslContext is not None:
-            # Decrypted bytes already buffered do not make the socket readable.
-            while self._reading and sock.pending():   # type: ignore[attr-defined]
+            # Decrypted bytes already buffered do not make the socket readable
+            # (_maybeResumeReading comes back for what this leaves there).
+            while (self._reading and sock.pending()   # type: ignore[attr-defined]
+                   and len(self.outboxes["outbox"]) < self._receiveLimit):
                 try:
                     data = sock.recv(self.readSize)
                 except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
@@ -470,7 +579,9 @@ class ConnectedSocketAdapter(component):
         return data
 
     def _passOn(self, data: bytes) -> bool:
-        """Send ``data`` on; False (and reading stopped) if the protocol is behind."""
+        """Send ``data`` on; False (reading stopped) if the protocol is behind:
+        ``receiveQueueLimit`` chunks now wait for it, or its inbox has a size
+        limit and is full (the chunk is then held until it has room)."""
         outbox = self.outboxes["outbox"]
         try:
             outbox.append(data)
@@ -479,11 +590,24 @@ class ConnectedSocketAdapter(component):
             self._stopReading()
             self._whenTaken()
             return False
-        if len(outbox) >= self.receiveQueueLimit:
-            self._stopReading()
+        if len(outbox) >= self._receiveLimit:
+            self._stopReading()       # the protocol is behind: resume when it takes one
             self._whenTaken()
             return False
         return True
+
+    def _pendingOut(self) -> int:
+        """Bytes waiting to be written: the send buffer and what waits on
+        "inbox" (the first ``_PENDING_LOOK`` messages; more than that counts
+        as full)."""
+        pending = len(self._out)
+        q = self.inboxes["inbox"].q
+        if q:
+            if len(q) > _PENDING_LOOK:
+                return max(pending, self._sendLimit)
+            for message in q:
+                pending += _sizeOf(message)
+        return pending
 
     def _shutWrite(self) -> None:
         """Half-close: tell the peer we have finished sending; go on receiving."""
@@ -507,10 +631,25 @@ class ConnectedSocketAdapter(component):
             self._receiveEnded("closed")  # both ends have finished
 
     def _whenTaken(self) -> None:
-        self.outboxes["outbox"].sink.notifyOnTake(self.unpause)
+        """Be woken when the protocol takes a chunk (once, however often asked).
+
+        The box watched is where the chunks wait now. Before "outbox" is
+        linked that is "outbox" itself, and linking moves them on without
+        taking them: whoever links it wakes the adapter (``ServerCore``
+        does), which then looks again, at the new destination."""
+        sink = self.outboxes["outbox"].sink
+        if self._watchingTake is not sink:
+            self._watchingTake = sink
+            sink.notifyOnTake(self._tookCallback)
+
+    def _taken(self) -> None:
+        self._watchingTake = None
+        self.unpause()
 
     def _maybeResumeReading(self) -> None:
-        """After back-pressure: pass on a held chunk, resume once there is room."""
+        """After back-pressure: pass on a held chunk, resume once there is
+        room, both for the protocol (its inbox) and, unless
+        ``readWhileBacklogged``, in the send buffer."""
         outbox = self.outboxes["outbox"]
         if self._held is not None:
             try:
@@ -519,8 +658,15 @@ class ConnectedSocketAdapter(component):
                 self._whenTaken()
                 return
             self._held = None
-        if len(outbox) < self.receiveQueueLimit:
+        if self._backlogged:
+            if self._pendingOut() >= self._sendLimit:
+                return                    # _updateWriter wakes us once the peer has read
+            self._backlogged = False
+        if len(outbox) < self._receiveLimit:
             self._startReading()
+            if self.sslContext is not None and self._reading and \
+                    self.socket.pending():   # type: ignore[attr-defined]
+                self.handleReceive()      # decrypted bytes the socket will not announce
         else:
             self._whenTaken()
 
@@ -556,10 +702,12 @@ class ConnectedSocketAdapter(component):
         switch or handshake must come first); True if it took anything."""
         if self._failed:
             return False
-        out, limit = self._out, self.sendBufferLimit
+        out, limit = self._out, self._sendLimit
         inbox = self.inboxes["inbox"]
         took = False
-        while len(out) < limit and inbox.q:
+        # A message is taken if it fits (or nothing waits): the buffer never
+        # holds more than the limit or one message, whichever is larger.
+        while inbox.q and (not out or len(out) + _sizeOf(inbox.q[0]) <= limit):
             data = inbox.q.popleft()     # (a size-limited box's view wakes its producers)
             if isinstance(data, (bytes, bytearray, memoryview)):
                 out += data
@@ -601,14 +749,23 @@ class ConnectedSocketAdapter(component):
 
     def _moreToSend(self) -> bool:
         return (not self._handshaking and not self._failed and bool(self.dataReady("inbox"))
-                and len(self._out) < self.sendBufferLimit and self._sslRequest is None)
+                and not self._sendFull() and self._sslRequest is None)
+
+    def _sendFull(self) -> bool:
+        """True while the next message on "inbox" (or any, if none waits)
+        would take the send buffer past ``sendBufferLimit``."""
+        out = self._out
+        if not out:
+            return False
+        q = self.inboxes["inbox"].q
+        return len(out) + (_sizeOf(q[0]) if q else 0) >= self._sendLimit + (1 if q else 0)
 
     def _badData(self, data: Any) -> None:
         text = (f"{self.name} (connection with {self.peer}) can only send bytes or str, "
                 f"not {type(data).__name__}: {data!r:.80}")
         if self.crashOnBadDataToSend:
             raise TypeError(text)
-        log.error("%s; dropped it", text)
+        repeats.error("%s; dropped it", text)
 
     def _flush(self) -> None:
         """Write as much of the buffer as the socket takes now."""
@@ -639,7 +796,7 @@ class ConnectedSocketAdapter(component):
             if not tls and out:
                 break                     # a partial write: the socket is full
         self._updateWriter()
-        if len(out) < self.sendBufferLimit and (self.dataReady("inbox") or self._closing):
+        if (self.dataReady("inbox") and not self._sendFull()) or self._closing:
             self.unpause()
 
     def _safesend(self, sock: Any, data: Any) -> int:
@@ -660,13 +817,19 @@ class ConnectedSocketAdapter(component):
         return written
 
     def _updateWriter(self) -> None:
-        want = bool(self._out) and not self._failed
+        """Watch for writability while bytes wait; once the peer has read
+        enough of them, wake main to resume reading if it had stopped for them."""
+        out = self._out
+        want = bool(out) and not self._failed
         if want != self._writing:
             self._writing = want
             if want:
                 self.scheduler.addWriter(self.socket, self._writeCallback)
             else:
                 self.scheduler.removeWriter(self.socket)
+        if self._backlogged and self._pendingOut() < self._sendLimit:
+            self._backlogged = False
+            self.unpause()                # main resumes reading (_maybeResumeReading)
 
     def _onWritable(self) -> None:
         if self._handshaking:
@@ -789,15 +952,16 @@ class ConnectedSocketAdapter(component):
             if self.howDied is None:
                 self.howDied = reason
             level = logging.WARNING if self.noisyErrors else logging.DEBUG
-            log.log(level, "%s: connection with %s closed: %s", self.name, self.peer, reason)
+            repeats.log(level, "%s: connection with %s closed: %s", self.name, self.peer,
+                        reason)
         elif self.howDied not in (None, "peer closed", "timeout", "shutdown",
                                   "producer finished"):
             key = ("socketSendingFailure" if self._failedWhile == "sending"
                    else "socketRecievingFailure")
             level = (logging.WARNING if self.noisyErrors and whinge.get(key, True)
                      else logging.DEBUG)
-            log.log(level, "%s: connection with %s closed: %s", self.name, self.peer,
-                    self.howDied)
+            repeats.log(level, "%s: connection with %s closed: %s", self.name, self.peer,
+                        self.howDied)
         self._failed = True
         self._out.clear()
         self.unpause()
@@ -822,9 +986,21 @@ class ConnectedSocketAdapter(component):
             sock.close()
         except OSError:
             pass
+        self._release()
         if self.howDied is None:
             self.howDied = "shutdown"
         self.passOnShutdown()
+
+    def _release(self) -> None:
+        """Drop what this connection can no longer send or pass on, at once:
+        whoever still holds the adapter (a shutdownCSA message, user code)
+        must not keep its buffers alive."""
+        self._out = bytearray()
+        self._held = None
+        self._sslRequest = None
+        waiting = self.inboxes["inbox"].q
+        if waiting:
+            waiting.clear()
 
     def passOnShutdown(self) -> None:
         """Tell the creator and the component linked to "signal" that this

@@ -101,12 +101,16 @@ from Axon.Component import component
 from Axon.CoordinatingAssistantTracker import coordinatingassistanttracker
 from Axon.Ipc import producerFinished, shutdown, shutdownMicroprocess
 from Axon.ThreadedComponent import threadedadaptivecommscomponent
+from Kamaelia._logthrottle import RepeatLimiter
 from Kamaelia.IPC import (newExceptional, newReader, newServer, newWriter, removeExceptional,
                           removeReader, removeWriter)
 
 __all__ = ["Selector", "FAILHARD", "timeout"]
 
 log = logging.getLogger("Kamaelia.Internet.Selector")
+#: Requests it cannot act on are logged through this (at most a line every 10 s
+#: for each kind, with a count), as one bad requester may send many.
+repeats = RepeatLimiter(log)
 
 READERS, WRITERS, EXCEPTIONALS = 0, 1, 2
 #: True: a socket that cannot be watched raises (as 1.14's did with it); False: logged, dropped.
@@ -241,8 +245,8 @@ class Selector(threadedadaptivecommscomponent):
                 try:
                     replyService, selectable = message.object
                 except (TypeError, ValueError):
-                    log.warning("%s: ignored %r on \"notify\": its object must be "
-                                "((component, inbox), socket)", self.name, message)
+                    repeats.warning("%s: ignored %r on \"notify\": its object must be "
+                                    "((component, inbox), socket)", self.name, message)
                     continue
                 self.addLinks(replyService, selectable, meta[kind], selectables[kind],
                               _BOXBASE[kind])
@@ -251,8 +255,8 @@ class Selector(threadedadaptivecommscomponent):
             if kind is not None:
                 self.removeLinks(message.object, meta[kind], selectables[kind])
                 continue
-            log.warning("%s: ignored %r on \"notify\" (not a selector request)", self.name,
-                        message)
+            repeats.warning("%s: ignored %r on \"notify\" (not a selector request)",
+                            self.name, message)
 
     # ------------------------------------------------------------- watching
     def _kindOf(self, meta: dict[Any, Any]) -> int | None:
@@ -332,7 +336,7 @@ class Selector(threadedadaptivecommscomponent):
                 self._deliver(True, "_fired")     # the thread may have to end
             if FAILHARD:
                 raise
-            log.warning("%s: cannot watch %r (%s)", self.name, sock, exc)
+            repeats.warning("%s: cannot watch %r (%s)", self.name, sock, exc)
             return
         self._registered.add((kind, sock))
 

@@ -114,31 +114,21 @@ class SingleServer(component):
         self.addChildren(self.server)
         self.server.activate(Scheduler=self.scheduler)
         ending: Any = None
+        # (messages are handled in methods: a name bound here would keep the
+        # last connection alive while the server waits for the next event)
         try:
             while ending is None:
-                for message in self.Inbox("_oobinfo"):
-                    if isinstance(message, newCSA):
-                        self.handleNewCSA(message)
-                    elif isinstance(message, shutdownCSA):
-                        self._peerClosed(message.object)
+                self._handleServerNews()
                 if self._current is not None and self._current._isStopped():
                     self._disconnect()
                 while self._current is None and self._waiting:
                     self._connect(self._waiting.popleft())
-                while self.dataReady("control") and ending is None:
-                    message = self.recv("control")
-                    if isinstance(message, (producerFinished, shutdownMicroprocess)):
-                        ending = message
+                ending = self._shutdownRequest()
                 if ending is None:
                     self.pause()
                     yield 1
             self.send(serverShutdown(self), "_serversignal")
-            if self._current is not None:
-                finish = ending if isinstance(ending, producerFinished) else \
-                    shutdownMicroprocess(self)
-                self.send(finish, "_CSA_signal")
-            for waiting in self._waiting:
-                waiting._deliver(shutdownMicroprocess(self), "control")
+            self._closeAll(ending)
             while not self.server._isStopped() or self._unfinished():
                 self.pause()
                 yield 1
@@ -153,6 +143,30 @@ class SingleServer(component):
                 self._disconnect()
             self.removeChild(self.server)
         self.send(ending, "signal")
+
+    def _handleServerNews(self) -> None:
+        for message in self.Inbox("_oobinfo"):
+            if isinstance(message, newCSA):
+                self.handleNewCSA(message)
+            elif isinstance(message, shutdownCSA):
+                self._peerClosed(message.object)
+
+    def _shutdownRequest(self) -> Any:
+        """The first shutdown message on "control", or None (others are dropped)."""
+        while self.dataReady("control"):
+            message = self.recv("control")
+            if isinstance(message, (producerFinished, shutdownMicroprocess)):
+                return message
+        return None
+
+    def _closeAll(self, ending: Any) -> None:
+        """Finish the connection served (``producerFinished``: what is queued is
+        still written) and close those waiting."""
+        if self._current is not None:
+            self.send(ending if isinstance(ending, producerFinished)
+                      else shutdownMicroprocess(self), "_CSA_signal")
+        for waiting in self._waiting:
+            waiting._deliver(shutdownMicroprocess(self), "control")
 
     def handleNewCSA(self, data: newCSA) -> None:
         """A client has connected (``newCSA`` from the TCPServer): serve it at
@@ -212,19 +226,23 @@ class echo(component):
     Outboxes = {"outbox": "what arrived on inbox", "signal": "shutdown signalling"}
 
     def main(self) -> Iterator[Any]:
-        while True:
-            for message in self.Inbox("inbox"):
-                self.send(message, "outbox")
-            while self.dataReady("control"):
-                message = self.recv("control")
-                if isinstance(message, (producerFinished, shutdownMicroprocess)):
-                    for data in self.Inbox("inbox"):
-                        self.send(data, "outbox")
-                    self.send(message, "signal")
-                    return
+        while not self._passedOn():
             if not self.anyReady():
                 self.pause()
             yield 1
+
+    def _passedOn(self) -> bool:
+        """Send on what arrived; True once told to stop (the message passed on)."""
+        for message in self.Inbox("inbox"):
+            self.send(message, "outbox")
+        while self.dataReady("control"):
+            message = self.recv("control")
+            if isinstance(message, (producerFinished, shutdownMicroprocess)):
+                for data in self.Inbox("inbox"):
+                    self.send(data, "outbox")
+                self.send(message, "signal")
+                return True
+        return False
 
 
 __kamaelia_components__ = (SingleServer, FastRestartSingleServer, echo)

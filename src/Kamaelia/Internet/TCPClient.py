@@ -90,10 +90,14 @@ from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Kamaelia.IPC import connectionFailed, socketShutdown
 from Kamaelia.Internet._addresses import checkHost, checkPort, describeAddress, familyFor
 from Kamaelia.Internet.ConnectedSocketAdapter import ConnectedSocketAdapter
+from Kamaelia._logthrottle import RepeatLimiter
 
 __all__ = ["TCPClient"]
 
 log = logging.getLogger("Kamaelia.Internet.TCPClient")
+#: A client restarted in a loop (a Carousel) fails the same way each time:
+#: logged at once, then a count every 10 s while it goes on.
+repeats = RepeatLimiter(log)
 
 
 class _Failed(Exception):
@@ -232,7 +236,7 @@ class TCPClient(component):
     def _reportFailure(self, reason: str, exception: BaseException | None) -> None:
         self.howDied = reason
         where = describeAddress((self.host, self.port))
-        log.warning("%s: could not connect to %s: %s", self.name, where, reason)
+        repeats.warning("%s: could not connect to %s: %s", self.name, where, reason)
         self.send(connectionFailed(self, host=self.host, port=self.port, reason=reason,
                                    exception=exception), "signal")
 
@@ -346,9 +350,12 @@ class TCPClient(component):
         (our "inbox", "makessl" to its; its "outbox", "sslready" out of ours;
         its "CreatorFeedback" to our "_socketFeedback"); returns the child
         components to start (1.14's job)."""
+        # readWhileBacklogged: a client that stopped reading while its server
+        # did the same, both with much to send, would wait for it forever.
         adapter = ConnectedSocketAdapter(sock, sslContext=self.sslContext, serverSide=False,
                                          serverHostname=self.serverHostname,
                                          **{"halfClose": not self.wait_for_serverclose,
+                                            "readWhileBacklogged": True,
                                             **self.connectionOptions})
         self.link((self, "inbox"), (adapter, "inbox"), passthrough=1)
         self.link((self, "makessl"), (adapter, "makessl"), passthrough=1)
@@ -394,15 +401,7 @@ class TCPClient(component):
                                                       self._handshakeTimedOut, adapter)
         try:
             while self.waitCSAClose():
-                while self.dataReady("control"):
-                    message = self.recv("control")
-                    # (with wait_for_serverclose a producerFinished changes
-                    # nothing: the server's closing ends the connection)
-                    if isinstance(message, shutdownMicroprocess) or (
-                            isinstance(message, producerFinished)
-                            and not self.wait_for_serverclose):
-                        self.send(message, "_toConnection")
-                        self._told = True
+                self._passOnControl()
                 if not adapter._isStopped() and not self.dataReady("_socketFeedback"):
                     self.pause()
                     yield 1
@@ -417,6 +416,17 @@ class TCPClient(component):
             self._reportFailure(adapter.howDied or "TLS failed", None)
             return
         self.send(producerFinished(self, self.howDied), "signal")
+
+    def _passOnControl(self) -> None:
+        """Pass shutdown messages from "control" on to the connection. (With
+        wait_for_serverclose a producerFinished changes nothing: the server's
+        closing ends the connection.)"""
+        while self.dataReady("control"):
+            message = self.recv("control")
+            if isinstance(message, shutdownMicroprocess) or (
+                    isinstance(message, producerFinished) and not self.wait_for_serverclose):
+                self.send(message, "_toConnection")
+                self._told = True
 
     def _handshakeTimedOut(self, adapter: ConnectedSocketAdapter) -> None:
         if adapter._handshaking and not adapter._isStopped():

@@ -62,7 +62,13 @@ kept, unlinked).
 With ``maxConnections``, a connection beyond the limit is accepted and
 closed at once, with the reason logged (logger
 ``Kamaelia.Internet.TCPServer``). If the process runs out of file
-descriptors, accepting stops for a moment (logged) rather than spinning.
+descriptors, accepting stops for a moment (0.1 s) rather than spinning,
+then resumes; clients meanwhile wait in the listen queue. Such failures
+happen per connection, so they are logged through a
+:class:`~Kamaelia._logthrottle.RepeatLimiter`: the first at once, then one
+line every 10 s with the count of those not logged, and, once a connection
+is accepted again, a last count and ``accepting connections again``
+(INFO). The per-connection errors of the adapters are limited the same way.
 
 Address families: ``host`` ``None`` listens on every IPv4 address (as in
 1.14); an address with a colon, or ``family=socket.AF_INET6``, listens on
@@ -92,10 +98,14 @@ from Kamaelia.IPC import newCSA, shutdownCSA, socketShutdown
 from Kamaelia.Internet._addresses import checkPort, describeAddress, familyFor
 from Kamaelia.Internet.ConnectedSocketAdapter import ConnectedSocketAdapter
 from Kamaelia.Util._arguments import nonNegativeInt
+from Kamaelia._logthrottle import RepeatLimiter
 
 __all__ = ["TCPServer"]
 
 log = logging.getLogger("Kamaelia.Internet.TCPServer")
+#: Failures that happen per connection (accepting, refusing) are logged
+#: through this: the first at once, then a count every 10 s while they last.
+repeats = RepeatLimiter(log)
 
 #: Connections accepted per readiness callback (then other work gets a turn).
 _ACCEPTS_PER_TURN = 64
@@ -179,6 +189,7 @@ class TCPServer(component):
         self.listenError: OSError | None = None
         self._links: dict[Any, Any] = {}
         self._accepting = False
+        self._acceptFailing = False      # accepting failed for want of descriptors
         self._resumeTimer: Any = None
         self._warnedFactory = False
         self._options = options
@@ -248,11 +259,7 @@ class TCPServer(component):
             while ending is None:
                 self.anyClosedSockets()
                 self.handleNewConnection()
-                while self.dataReady("control"):
-                    message = self.recv("control")
-                    if isinstance(message, (shutdownMicroprocess, producerFinished)):
-                        ending = message
-                        break
+                ending = self._shutdownRequest()
                 if ending is None:
                     # (what handleNewConnection left for itself must not be
                     # undone by pausing)
@@ -262,6 +269,15 @@ class TCPServer(component):
         finally:
             self.close()
         self.send(ending, "signal")
+
+    def _shutdownRequest(self) -> Any:
+        """The first shutdown message on "control", or None (others are
+        dropped); a method, so that no message stays bound in ``main``."""
+        while self.dataReady("control"):
+            message = self.recv("control")
+            if isinstance(message, (shutdownMicroprocess, producerFinished)):
+                return message
+        return None
 
     # ------------------------------------------------------------- accepting
     def _startAccepting(self) -> None:
@@ -305,13 +321,19 @@ class TCPServer(component):
                 continue
             except OSError as exc:
                 if exc.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
-                    log.error("%s: cannot accept connections on %s for now: %s; retrying "
-                              "in %g s", self.name, self.address, exc.strerror, _FD_PAUSE)
+                    self._acceptFailing = True
+                    repeats.error("%s: cannot accept connections on %s for now: %s; "
+                                  "retrying every %g s", self.name, self.address,
+                                  exc.strerror, _FD_PAUSE)
                     self._stopAccepting()
                     self._resumeTimer = self.scheduler.callLater(_FD_PAUSE, self._resume)
                     return
-                log.warning("%s: accept failed on %s: %s", self.name, self.address, exc)
+                repeats.warning("%s: accept failed on %s: %s", self.name, self.address, exc)
                 continue                 # e.g. ECONNABORTED: that client gave up
+            if self._acceptFailing:
+                self._acceptFailing = False
+                repeats.flush()          # the last count of the failures, then:
+                log.info("%s: accepting connections on %s again", self.name, self.address)
             self.socket_handlers[sock] = adapter
             self._links[adapter] = self.link((adapter, "CreatorFeedback"),
                                              (self, "_feedbackFromCSA"))
@@ -336,8 +358,8 @@ class TCPServer(component):
         :meth:`handleNewConnection` to go on)."""
         newsock, address = sock.accept()
         if self.maxConnections is not None and self.connections >= self.maxConnections:
-            log.warning("%s: refused a connection from %s: at maxConnections (%d)",
-                        self.name, describeAddress(address), self.maxConnections)
+            repeats.warning("%s: refused a connection from %s: at maxConnections (%d)",
+                            self.name, describeAddress(address), self.maxConnections)
             newsock.close()
             raise _Refused()
         newsock.setblocking(False)

@@ -122,6 +122,7 @@ class ThreadedTCPClient(threadedcomponent):
             while not self._isStopped():
                 for data in self.Inbox("inbox"):
                     sock.sendall(asBytes(data))
+                data = None                  # (not kept while waiting)
                 while self.dataReady("control"):
                     if isinstance(self.recv("control"), (producerFinished,
                                                          shutdownMicroprocess)):

@@ -182,18 +182,23 @@ class ActivityMonitor(component):
                 self.pause()
                 yield 1
             self.send(self.message, "observed")
-            for inbox, outbox in (("inbox", "outbox"), ("inbox2", "outbox2"),
-                                  ("inbox3", "outbox3")):
-                for message in self.Inbox(inbox):
-                    self.send(message, outbox)
-            finished = False
-            for message in self.Inbox("control"):
-                if isinstance(message, (producerFinished, shutdownCSA)):
-                    finished = True
-                self.send(message, "signal")
-            if finished:
+            if self._passedOn():
                 return
             yield 1
+
+    def _passedOn(self) -> bool:
+        """Pass on what arrived (in a method, so that ``main`` keeps none of
+        it across a ``yield``); True if it was told to finish."""
+        for inbox, outbox in (("inbox", "outbox"), ("inbox2", "outbox2"),
+                              ("inbox3", "outbox3")):
+            for message in self.Inbox(inbox):
+                self.send(message, outbox)
+        finished = False
+        for message in self.Inbox("control"):
+            if isinstance(message, (producerFinished, shutdownCSA)):
+                finished = True
+            self.send(message, "signal")
+        return finished
 
 
 class PeriodicWakeup(threadedcomponent):

@@ -75,7 +75,7 @@ from Kamaelia.File._base import asBytes, reasonFor
 from Kamaelia.Internet import UDP
 from Kamaelia.Internet._addresses import checkHost, checkPort
 from Kamaelia.Internet._datagram import (SockAddr, chooseFamily, destinationFrom, log,
-                                         openSocket, resolve, shortAddress)
+                                         openSocket, repeats, resolve, shortAddress)
 
 __all__ = ["BasicPeer", "UDPSender", "UDPReceiver", "SimplePeer", "TargettedPeer",
            "PostboxPeer"]
@@ -161,7 +161,7 @@ class BasicPeer(UDP.BasicPeer):
             self._watch(writing=True)
             return 0
         except (OSError, ValueError) as exc:
-            log.error("%s: could not send %d bytes to %.80r: %s; datagram dropped",
+            repeats.error("%s: could not send %d bytes to %.80r: %s; datagram dropped",
                       self.name, len(payload), target, reasonFor(exc))
             return len(payload)
 
@@ -172,7 +172,7 @@ class BasicPeer(UDP.BasicPeer):
         try:
             destination: SockAddr | None = destinationFrom(target, self.family)
         except ValueError as exc:
-            log.error("%s: cannot send to %.80r: %s", self.name, target, exc)
+            repeats.error("%s: cannot send to %.80r: %s", self.name, target, exc)
             return
         previous, self.destination = self.destination, destination
         try:
@@ -192,7 +192,7 @@ class BasicPeer(UDP.BasicPeer):
         except (BlockingIOError, InterruptedError):
             return None
         except OSError as exc:
-            log.warning("%s: receiving failed: %s", self.name, reasonFor(exc))
+            repeats.warning("%s: receiving failed: %s", self.name, reasonFor(exc))
             return None
         return data, shortAddress(source)
 

@@ -77,11 +77,15 @@ from Axon.Ipc import ipc, shutdownMicroprocess
 from Kamaelia._shutdown import shutdownRequest
 from Kamaelia.File._base import asBytes, reasonFor
 from Kamaelia.Internet._addresses import describeAddress, familyFor
+from Kamaelia._logthrottle import RepeatLimiter
 
 __all__ = ["DatagramComponent", "openSocket", "chooseFamily", "resolve", "destinationFrom",
            "shortAddress", "log"]
 
 log = logging.getLogger("Kamaelia.Internet")
+#: Per-datagram failures (a send refused, a bad message) are logged through
+#: this: the first at once, then a count every 10 s while they go on.
+repeats = RepeatLimiter(log)
 
 #: Datagrams read per time slice before letting other components run.
 READS_PER_TURN = 32
@@ -241,7 +245,7 @@ class DatagramComponent(component):
             try:
                 self.destination = destinationFrom(message, self.family)
             except ValueError as exc:
-                log.error("%s: ignored the target %.80r: %s", self.name, message, exc)
+                repeats.error("%s: ignored the target %.80r: %s", self.name, message, exc)
 
     # ------------------------------------------------------------- the loop
     def main(self) -> Iterator[Any]:
@@ -298,7 +302,7 @@ class DatagramComponent(component):
                 self._watch(writing=True)          # woken when there is room
                 return False
             except OSError as exc:
-                log.error("%s: could not send %d bytes to %s: %s; datagram dropped",
+                repeats.error("%s: could not send %d bytes to %s: %s; datagram dropped",
                           self.name, len(data), describeAddress(destination), reasonFor(exc))
             self._pending = None
         return True
@@ -308,12 +312,13 @@ class DatagramComponent(component):
             try:
                 return self.datagramFor(message)
             except (TypeError, ValueError) as exc:
-                log.error("%s: cannot send %.80r: %s; message skipped", self.name, message, exc)
+                repeats.error("%s: cannot send %.80r: %s; message skipped", self.name, message,
+                              exc)
         return None
 
     def _discardInbox(self) -> bool:
         for message in self.Inbox("inbox"):
-            log.warning("%s does not send; dropped %.80r from 'inbox'", self.name, message)
+            repeats.warning("%s does not send; dropped %.80r from 'inbox'", self.name, message)
         return False
 
     # ------------------------------------------------------------ receiving
@@ -342,7 +347,7 @@ class DatagramComponent(component):
         except (BlockingIOError, InterruptedError):
             return False
         except OSError as exc:        # e.g. an ICMP error reported for an earlier send
-            log.warning("%s: receiving failed: %s", self.name, reasonFor(exc))
+            repeats.warning("%s: receiving failed: %s", self.name, reasonFor(exc))
             return True
         return self._passOn(self.messageFor(data, shortAddress(source)))
 

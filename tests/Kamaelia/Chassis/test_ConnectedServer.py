@@ -17,8 +17,16 @@ from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Kamaelia.Chassis.ConnectedServer import FastRestartServer, ServerCore, SimpleServer
 from Kamaelia.IPC import serverShutdown
 from Kamaelia.Protocol.EchoProtocol import EchoProtocol
+from Kamaelia._logthrottle import forgetAll
 
 from nettools import Background, IO_TIMEOUT, connect, openDescriptors, receiveAll, receiveExactly
+
+
+@pytest.fixture(autouse=True)
+def fresh_log_limiters() -> None:
+    """Per-connection failures are rate-limited by module-level limiters: start
+    each test with none counted, so a reason it checks for is logged."""
+    forgetAll(report=False)
 
 
 class Greeter(component):

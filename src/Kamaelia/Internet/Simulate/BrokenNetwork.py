@@ -81,20 +81,25 @@ class _Damage(component):
         """Called at the end, before the shutdown message is passed on."""
 
     def main(self) -> Iterator[Any]:
-        while True:
-            for item in self.Inbox("inbox"):
-                self.handle(item)
-            while self.dataReady("control"):
-                message = self.recv("control")
-                if isinstance(message, (producerFinished, shutdownMicroprocess)):
-                    for item in self.Inbox("inbox"):
-                        self.handle(item)
-                    self.finish()
-                    self.send(message, "signal")
-                    return
+        while not self._handled():
             if not self.anyReady():
                 self.pause()
             yield 1
+
+    def _handled(self) -> bool:
+        """Handle what arrived (in a method: ``main`` keeps none of it across a
+        ``yield``); True once told to stop, the message passed on."""
+        for item in self.Inbox("inbox"):
+            self.handle(item)
+        while self.dataReady("control"):
+            message = self.recv("control")
+            if isinstance(message, (producerFinished, shutdownMicroprocess)):
+                for item in self.Inbox("inbox"):
+                    self.handle(item)
+                self.finish()
+                self.send(message, "signal")
+                return True
+        return False
 
 
 class Duplicate(_Damage):
