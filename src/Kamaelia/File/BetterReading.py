@@ -22,12 +22,18 @@ is harmless), but is no longer needed: the reader is told when its consumer
 takes a chunk. At the end of the file it waits until every chunk has been
 taken, then sends ``producerFinished`` out of ``"signal"`` and ends.
 
+As 1.14's did, it reads FIFOs, pipes and character devices without
+blocking: the file is opened ``O_NONBLOCK`` (so a FIFO with no writer yet
+is no reason to wait in ``open()``), and while there is nothing to read the
+thread waits for the scheduler to say there is. A chunk from such a source
+is what one read returned.
+
 A file that cannot be opened or read is reported: a
 :class:`~Kamaelia.File.messages.fileError` naming the path and the reason is
 logged and sent out of ``"signal"``, and the reader ends.
 
 Shutdown: ``producerFinished`` or ``shutdownMicroprocess`` arriving on
-``"control"`` stops it between chunks; it passes the message on out of
+``"control"`` stops it between chunks (or while it waits for data); it passes the message on out of
 ``"signal"`` and ends.
 
 1.14's methods do their 1.14 job: :meth:`IntelligentFileReader.openFile`
@@ -39,7 +45,8 @@ False at the end), :meth:`IntelligentFileReader.debug` (send a note out of
 in 1.14) and :meth:`IntelligentFileReader.selectorWait`, which asks the
 Selector service (through ``"_selectorask"``) to send the descriptor to
 ``"_selectorready"`` when it is readable. The reader itself does not need
-the Selector: a regular file is always readable, and its thread reads it.
+the Selector: a regular file is always readable, and its thread reads it;
+anything else is watched by the scheduler directly.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ import fcntl
 import os
 from typing import Any
 
+from Kamaelia.File._base import wrapDescriptor
 from Kamaelia.File.MaxSpeedFileReader import MaxSpeedFileReader
 from Kamaelia.IPC import newReader
 
@@ -92,8 +100,9 @@ class IntelligentFileReader(MaxSpeedFileReader):
         fcntl.fcntl(fd, fcntl.F_SETFL, flags | os.O_NONBLOCK)
 
     def openFile(self, filename: str) -> int:
-        """A read-only file descriptor for ``filename`` (raises OSError)."""
-        return os.open(filename, os.O_RDONLY)
+        """A read-only, non-blocking file descriptor for ``filename`` (raises
+        OSError); opening a FIFO so does not wait for a writer."""
+        return os.open(filename, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
 
     def selectorWait(self, fd: int) -> None:
         """Ask the Selector service to send ``fd`` to "_selectorready" once it
@@ -128,7 +137,10 @@ class IntelligentFileReader(MaxSpeedFileReader):
 
     # ------------------------------------------------- the reader's hooks
     def openSource(self) -> Any:
-        return os.fdopen(self.openFile(self.filename), "rb", buffering=0)
+        # (a FIFO or device is read without blocking, waiting through the
+        # scheduler, even if a subclass's openFile opened it blocking)
+        return wrapDescriptor(self, self.openFile(self.filename), self.filename,
+                              buffered=False)
 
     def main(self) -> None:  # type: ignore[override]  # a thread's blocking main
         super().main()

@@ -37,12 +37,20 @@ tens of MiB at most are in flight.
 At the end of the file it waits until its consumer has taken every chunk,
 then sends ``producerFinished`` out of ``"signal"`` and ends.
 
+``filename`` may also name a FIFO, a pipe (``/proc/self/fd/N``) or a
+character device such as a terminal. It is opened without waiting (a FIFO
+with no writer yet is read once one connects, to the end of what it
+writes), and read as data comes: each chunk is what one read returned (up
+to ``chunksize``). While there is nothing to read the thread waits for the
+scheduler to say there is, not in ``read()``, so a shutdown message ends
+the wait at once (see :mod:`Kamaelia.File`).
+
 A file that cannot be opened or read is reported: a
 :class:`~Kamaelia.File.messages.fileError` naming the path and the reason is
 logged and sent out of ``"signal"``, and the reader ends.
 
 Shutdown: ``producerFinished`` or ``shutdownMicroprocess`` arriving on
-``"control"`` stops it between chunks; it passes the message on out of
+``"control"`` stops it between chunks (or while it waits for data); it passes the message on out of
 ``"signal"`` and ends. Anything arriving on ``"inbox"`` is logged and
 dropped.
 
@@ -60,7 +68,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from Kamaelia.File._base import StreamingReader
+from Kamaelia.File._base import StreamingReader, openToRead
 from Kamaelia._shutdown import ControlState
 
 __all__ = ["MaxSpeedFileReader"]
@@ -90,7 +98,7 @@ class MaxSpeedFileReader(ControlState, StreamingReader):
         self.shutdownMsg: Any = ""
 
     def openSource(self) -> Any:
-        return open(self.filename, "rb", buffering=0)
+        return openToRead(self, self.filename, buffered=False)
 
     def readPiece(self, source: Any, pieces: int) -> Any:
         return source.read(self.chunksize)

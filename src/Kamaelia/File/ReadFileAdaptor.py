@@ -55,13 +55,20 @@ source), raising :class:`EOF` at its end; ``getData`` is the one the mode
 uses (as in 1.14, set when it is made), and the reader calls it for each
 piece, so a subclass may override them.
 
+A FIFO, a pipe or a character device (a terminal) may be read as a file,
+and a command's output is a pipe: while there is nothing to read, the
+thread waits for the scheduler to say there is, not in ``read()`` (and a
+FIFO with no writer yet does not make it wait in ``open()``), so a shutdown
+message ends the wait at once. Standard input is still read by the thread
+itself (it is shared with other programs, so it is left as it is).
+
 A file that cannot be opened or read is reported: a
 :class:`~Kamaelia.File.messages.fileError` naming the path and the reason is
 logged and sent out of ``"signal"``, and the component ends.
 
 Shutdown: ``producerFinished`` or ``shutdownMicroprocess`` arriving on
 ``"control"`` stops it at once (between pieces, including while it waits for
-the next one); it passes the message on out of ``"signal"`` and ends. A
+the next one or for data); it passes the message on out of ``"signal"`` and ends. A
 command still running is given ``gracePeriod`` seconds to end after its
 output is closed, then killed. (1.14 did not listen to ``"control"``.)
 """

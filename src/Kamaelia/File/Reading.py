@@ -29,6 +29,12 @@ the scheduler. Byte modes send ``bytes``; line modes send ``str`` decoded
 with ``encoding`` (default UTF-8; pass ``encoding=None`` for ``bytes``
 lines). Line endings are kept as they are in the file.
 
+A file may also be a FIFO, a pipe or a character device such as a terminal:
+it is opened without waiting (a FIFO with no writer yet is read once one
+connects, to the end of what it writes), and while there is nothing to read
+the reader's thread waits for the scheduler to say there is, not in
+``read()``, so a shutdown message ends the wait (see below).
+
 ``PromptedFileReader(filename, readmode="bytes")`` reads when asked: each
 number ``n`` arriving on ``"inbox"`` makes it read ``n`` bytes (or ``n``
 lines, sent together as one message) and send them out of ``"outbox"``. When
@@ -82,10 +88,24 @@ logged, not passed on.
 ``PromptedFileReader``: on ``producerFinished`` arriving on ``"control"`` it
 first answers the requests already waiting, then passes the message on out of
 ``"signal"`` and ends; on ``shutdownMicroprocess`` likewise (the requests
-waiting are answered first, as they arrived before it). ``SimpleReader``
-stops reading on either and passes it on. The prefabs shut down as their
-chassis do: a shutdown message sent to a RateControlledFileReader reaches
-its reader, whose ending stops the rate controller.
+waiting are answered first, as they arrived before it), except that a
+``shutdownMicroprocess`` arriving while it waits for data from a FIFO,
+pipe or device ends the wait and the reader at once. ``SimpleReader``
+stops reading on either, including while it waits for data, and passes it
+on.
+
+Names from elsewhere: the reusable readers open each name they are sent.
+Give them (or a ``PromptedFileReader``) ``root="/some/folder"`` to confine
+those names to that folder: a name that leads outside it (``..``, an
+absolute path elsewhere, a symbolic link out), names the folder itself or
+holds a NUL byte is refused with a ``fileError`` (whose ``exception`` is a
+:class:`~Kamaelia.File.messages.NameRefused`), logged; in a Carousel that
+ends that one child and the next name is read as usual. The default,
+``root=None``, opens any name, as 1.14 did.
+
+The prefabs shut down as their chassis do: a shutdown message sent to a
+RateControlledFileReader reaches its reader, whose ending stops the rate
+controller.
 """
 
 from __future__ import annotations
@@ -96,7 +116,8 @@ from Axon.AxonExceptions import noSpaceInBox
 from Axon.Ipc import shutdownMicroprocess
 from Kamaelia.Chassis.Carousel import Carousel
 from Kamaelia.Chassis.Graphline import Graphline
-from Kamaelia.File._base import FileThread, StreamingReader, log, reportFailure
+from Kamaelia.File._base import (FileThread, StreamingReader, checkRoot, confine, log,
+                                 openToRead, reportFailure)
 from Kamaelia.Util.RateFilter import ByteRate_RequestControl
 
 __all__ = ["EOF", "PromptedFileReader", "SimpleReader", "RateControlledFileReader",
@@ -125,19 +146,24 @@ def checkReadmode(readmode: Any) -> None:
         raise ValueError(f"readmode must be 'bytes' or 'lines', not {readmode!r}")
 
 
-def openForReading(filename: str, lines: bool, encoding: str | None) -> Any:
-    """Binary file, or text file (line endings untouched) when reading lines with an encoding."""
-    if lines and encoding is not None:
-        return open(filename, "r", encoding=encoding, newline="")
-    return open(filename, "rb")
+def openForReading(owner: FileThread, filename: Any, lines: bool,
+                   encoding: str | None, noFollow: bool = False) -> Any:
+    """Binary file, or text file (line endings untouched) when reading lines with
+    an encoding; a FIFO, pipe or device is read without blocking ``owner``'s thread."""
+    text = lines and encoding is not None
+    return openToRead(owner, filename, text=text, encoding=encoding if text else None,
+                      noFollow=noFollow)
 
 
 class PromptedFileReader(FileThread):
-    """PromptedFileReader(filename, readmode="bytes", encoding="utf-8") -> reads when asked
+    """PromptedFileReader(filename, readmode="bytes", encoding="utf-8", root=None) -> reads when asked
 
     - filename -- the file to read
     - readmode -- ``"bytes"`` or ``"lines"``: what a request counts
     - encoding -- for ``"lines"``: decode to ``str`` with it (None: send ``bytes``)
+    - root     -- None, or a folder: ``filename`` must lead inside it (a name
+      from a message, in the reusable readers); else it is refused with a
+      ``fileError``
     """
 
     Inboxes = {"inbox": "requests: read this many bytes (or lines) and send them",
@@ -146,13 +172,18 @@ class PromptedFileReader(FileThread):
                 "signal": "producerFinished at the end of the file; fileError if it "
                           "cannot be read; else the shutdown message received"}
 
+    #: A wait for data ends at once on shutdownMicroprocess; producerFinished
+    #: waits until the requests that came before it are answered.
+    interruptedBy = (shutdownMicroprocess,)
+
     def __init__(self, filename: str, readmode: str = "bytes", encoding: str | None = "utf-8",
-                 **argd: Any) -> None:
+                 root: Any = None, **argd: Any) -> None:
         checkReadmode(readmode)
         super().__init__(**argd)
         self.filename = filename
         self.readmode = readmode
         self.encoding = encoding
+        self.root = checkRoot(root)
 
     def readNBytes(self, n: int) -> Any:
         """The next ``n`` bytes of the file; :class:`EOF` if there are none."""
@@ -175,8 +206,10 @@ class PromptedFileReader(FileThread):
 
     def main(self) -> None:
         try:
-            file = openForReading(self.filename, self.readmode == "lines", self.encoding)
-        except (OSError, ValueError) as exc:
+            path = self.filename if self.root is None else confine(self.root, self.filename)
+            file = openForReading(self, path, self.readmode == "lines", self.encoding,
+                                  noFollow=self.root is not None)
+        except (OSError, ValueError) as exc:       # (NameRefused is a ValueError)
             reportFailure(self, self.filename, exc, "read")
             return
         self.file = file
@@ -263,7 +296,7 @@ class SimpleReader(StreamingReader):
         return _passOnStop(self)
 
     def openSource(self) -> Any:
-        return openForReading(self.filename, self.mode != "rb", self.encoding)
+        return openForReading(self, self.filename, self.mode != "rb", self.encoding)
 
     def readPiece(self, source: Any, pieces: int) -> Any:
         if self.mode == "rb":
@@ -271,18 +304,20 @@ class SimpleReader(StreamingReader):
         return source.readline()
 
 
-def RateControlledFileReader(filename: str, readmode: str = "bytes", **rateargs: Any) -> Graphline:
-    """RateControlledFileReader(filename, readmode="bytes", **rateargs) -> reads at a set rate
+def RateControlledFileReader(filename: str, readmode: str = "bytes", root: Any = None,
+                             **rateargs: Any) -> Graphline:
+    """RateControlledFileReader(filename, readmode="bytes", root=None, **rateargs) -> reads at a set rate
 
     - filename   -- the file to read
     - readmode   -- ``"bytes"`` or ``"lines"``
+    - root       -- None, or a folder ``filename`` must lead inside (see PromptedFileReader)
     - rateargs   -- for :class:`~Kamaelia.Util.RateFilter.ByteRate_RequestControl`:
       ``rate`` (bytes or lines a second), ``chunksize`` (per message),
       ``allowchunkaggregation``
     """
     checkReadmode(readmode)
     return Graphline(RC=ByteRate_RequestControl(**rateargs),
-                     RFA=PromptedFileReader(filename, readmode),
+                     RFA=PromptedFileReader(filename, readmode, root=root),
                      linkages={("RC", "outbox"): ("RFA", "inbox"),
                                ("RFA", "outbox"): ("self", "outbox"),
                                ("RFA", "signal"): ("RC", "control"),
@@ -290,45 +325,52 @@ def RateControlledFileReader(filename: str, readmode: str = "bytes", **rateargs:
                                ("self", "control"): ("RFA", "control")})
 
 
-def _factory(readmode: str) -> Callable[[Any], PromptedFileReader]:
+def _factory(readmode: str, root: Any) -> Callable[[Any], PromptedFileReader]:
     def PromptedFileReaderFactory(filename: Any) -> PromptedFileReader:
-        return PromptedFileReader(filename=filename, readmode=readmode)
+        return PromptedFileReader(filename=filename, readmode=readmode, root=root)
     return PromptedFileReaderFactory
 
 
-def ReusableFileReader(readmode: str) -> Carousel:
-    """ReusableFileReader(readmode) -> reads each file named on "next", when prompted
+def ReusableFileReader(readmode: str, root: Any = None) -> Carousel:
+    """ReusableFileReader(readmode, root=None) -> reads each file named on "next", when prompted
 
     - readmode -- ``"bytes"`` or ``"lines"``
+    - root     -- None (any name is opened, as in 1.14), or a folder: names
+      leading outside it are refused (a ``fileError``, logged; the next name
+      is read as usual)
     """
     checkReadmode(readmode)
-    return Carousel(_factory(readmode))
+    return Carousel(_factory(readmode, checkRoot(root)))
 
 
-def RateControlledReusableFileReader(readmode: str) -> Carousel:
-    """RateControlledReusableFileReader(readmode) -> reads each (filename, rateargs) on "next"
+def RateControlledReusableFileReader(readmode: str, root: Any = None) -> Carousel:
+    """RateControlledReusableFileReader(readmode, root=None) -> reads each (filename, rateargs) on "next"
 
     - readmode -- ``"bytes"`` or ``"lines"``
+    - root     -- as for :func:`ReusableFileReader`
     """
     checkReadmode(readmode)
+    root = checkRoot(root)
 
     def RateControlledFileReaderFactory(args: Any) -> Graphline:
         filename, rateargs = args
-        return RateControlledFileReader(filename, readmode, **rateargs)
+        return RateControlledFileReader(filename, readmode, root=root, **rateargs)
 
     return Carousel(RateControlledFileReaderFactory)
 
 
-def FixedRateControlledReusableFileReader(readmode: str = "bytes", **rateargs: Any) -> Graphline:
-    """FixedRateControlledReusableFileReader(readmode="bytes", **rateargs) -> reads files in turn
+def FixedRateControlledReusableFileReader(readmode: str = "bytes", root: Any = None,
+                                          **rateargs: Any) -> Graphline:
+    """FixedRateControlledReusableFileReader(readmode="bytes", root=None, **rateargs) -> reads files in turn
 
     Each filename sent to "inbox" (or "next") is read, one file after
     another, at the rate ``rateargs`` give ``ByteRate_RequestControl``;
-    ``"NEXT"`` comes out of ``"requestNext"`` after each file.
+    ``"NEXT"`` comes out of ``"requestNext"`` after each file. ``root``: as
+    for :func:`ReusableFileReader`.
     """
     checkReadmode(readmode)
     return Graphline(RC=ByteRate_RequestControl(**rateargs),
-                     CAR=ReusableFileReader(readmode),
+                     CAR=ReusableFileReader(readmode, root),
                      linkages={("self", "inbox"): ("CAR", "next"),
                                ("self", "next"): ("CAR", "next"),
                                ("self", "control"): ("RC", "control"),

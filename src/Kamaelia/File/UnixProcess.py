@@ -112,6 +112,7 @@ from Axon.Component import component
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Kamaelia._shutdown import shutdownRequest
 from Kamaelia.File._base import asBytes, reportFailure
+from Kamaelia.File._readiness import PIPE_SIZE, enlargePipe as _enlargePipe
 from Kamaelia.File.messages import processExited, processStopped
 
 __all__ = ["UnixProcess", "ChargenComponent", "Chargen", "Pipethrough", "makeNonBlocking",
@@ -121,8 +122,6 @@ log = logging.getLogger("Kamaelia.File")
 
 #: Reads of one output per time slice before letting other components run.
 READS_PER_TURN = 16
-#: Pipe buffer asked for (the kernel's default is 64 KiB); fewer, larger transfers.
-PIPE_SIZE = 1 << 20
 #: Without a pidfd, how often to look whether the program has ended.
 EXIT_POLL_SECONDS = 0.05
 
@@ -132,13 +131,6 @@ def makeNonBlocking(fd: Any) -> None:
     return at once instead of waiting."""
     flags = fcntl.fcntl(fd, fcntl.F_GETFL)
     fcntl.fcntl(fd, fcntl.F_SETFL, flags | os.O_NONBLOCK)
-
-
-def _enlargePipe(fd: int) -> None:
-    try:
-        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-    except (AttributeError, OSError):
-        pass                          # not Linux, or above the system's limit: keep the default
 
 
 class _Feed:

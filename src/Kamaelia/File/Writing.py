@@ -23,12 +23,25 @@ message of any other type is logged as an error and skipped. All disk I/O
 happens in the component's own thread. What has been written is flushed to
 the operating system whenever the inbox is empty.
 
-With ``atomic=True`` the data goes to a temporary file beside the target
-(``.name.XXXXXXXX.tmp``), which replaces the target in one step when the
-writer finishes (after ``fsync``); until then the old file is untouched, and
-if the writer fails or is told to stop, the temporary file is deleted and
-the old file stays as it was. A replaced file keeps its permissions.
-Atomic appending is refused (``ValueError``).
+With ``atomic=True`` the data goes to a temporary file beside the target,
+which replaces the target in one step when the writer finishes (after
+``fsync``); until then the old file is untouched, and if the writer fails or
+is told to stop, the temporary file is deleted and the old file stays as it
+was. A replaced file keeps its permissions. Atomic appending is refused
+(``ValueError``).
+
+A writer that is killed (``kill -9``, a crash) cannot delete its temporary
+file, so the name says whose it is::
+
+    .<name>.kamaelia-<host>-<pid>-<start>-<random>.tmp
+
+(hidden, in the target's folder: ``<name>`` is the target's file name,
+``<host>`` 8 hex digits standing for this boot of this machine, ``<pid>``
+and ``<start>`` the writer's process id and start time, ``<random>`` 8 hex
+digits). The next atomic write of the same target removes the ones whose
+writer has ended (and those of another machine or boot not modified for a
+day), logging a warning for each; a temporary file of a writer that is still
+running is never removed. :mod:`Kamaelia.File._atomic` has the details.
 
 Errors: a file that cannot be opened or written (no such folder, permission
 denied, disk full, ...) is reported: a

@@ -11,6 +11,20 @@ the real inboxes, where it is visible and bounded (see ``maxqueue`` below).
 :func:`reportFailure` is the one way a component here says it cannot use a
 file: it logs the :class:`~Kamaelia.File.messages.fileError` (logger
 ``Kamaelia.File``) and sends it out of ``"signal"``; the caller then ends.
+:func:`refuseName` is how a component given ``root=`` (see
+:mod:`Kamaelia.File._confine`) turns down a name from a message: logged,
+and sent out of ``"error"`` when that is linked; the component goes on.
+
+Readers open what they read with :func:`~Kamaelia.File._readiness.openToRead`,
+which never waits in ``open()``: regular files are read by the thread as
+usual; FIFOs, pipes and character devices are read without blocking, and
+when there is nothing to read the thread waits in
+:meth:`FileThread.waitUntilReadable`, the scheduler watching the descriptor
+(``addReader``). That wait ends at once when the component is stopped or a
+shutdown message arrives (:attr:`FileThread.interruptedBy`): it raises
+:class:`WaitInterrupted`, which the loops below turn into their usual
+ending, passing the message on. So a reader of a FIFO that no writer ever
+opens can be shut down, and leaves no thread behind.
 
 :class:`StreamingReader` is the loop shared by the readers that send a whole
 file in pieces (``SimpleReader``, ``MaxSpeedFileReader``,
@@ -30,7 +44,8 @@ file or a command's output in bytes or lines at a steady pace,
   lets a reader and a writer copy files larger than memory. An unlinked
   outbox has no consumer to wait for: pieces then pile up in it as in 1.14;
 * ``producerFinished`` or ``shutdownMicroprocess`` on ``"control"`` stop it
-  between pieces, and it passes the message on out of ``"signal"``;
+  between pieces, or while it waits for data from a FIFO, pipe or device,
+  and it passes the message on out of ``"signal"``;
 * at the end of the file it waits until its consumer has taken every piece
   (so a consumer that looks at ``"control"`` before ``"inbox"`` loses
   nothing), then sends ``producerFinished``. A shutdown message it receives
@@ -39,7 +54,10 @@ file or a command's output in bytes or lines at a steady pace,
 :meth:`FileThread.serve` is the loop of the components that handle each
 message on ``"inbox"`` (``PromptedFileReader``, ``TriggeredFileReader`` and
 the writers): it handles what arrived, pauses, and returns the shutdown
-request once everything sent before it has been handled.
+request once everything sent before it has been handled (a
+``shutdownMicroprocess`` that ends a reader's wait for data is returned at
+once). It keeps no reference to the last message while it pauses: a
+writer's last message may be a whole file.
 
 :class:`FileWriter` adds what the writers share: running a step on a
 :class:`FileTarget` and reporting an ``OSError`` as a ``fileError``;
@@ -52,29 +70,36 @@ writer to take its data runs to its end instead of waiting for ever.
 data goes to a temporary file in the same folder, which replaces the target
 in one ``os.replace`` on :meth:`FileTarget.commit` (after ``fsync``, so a
 crash leaves the old file or the new one, never a part), and is deleted on
-:meth:`FileTarget.abandon`.
+:meth:`FileTarget.abandon`. The temporary file's name says whose it is
+(``.<name>.kamaelia-<host>-<pid>-<start>-<random>.tmp``), and each atomic
+write first removes those of the same target whose writer has provably
+ended (killed mid-write): see :mod:`Kamaelia.File._atomic`.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import os
-import secrets
 import stat
 import subprocess
 import sys
+import threading
 import time
 from typing import Any, BinaryIO, Callable
 
 from Axon.AxonExceptions import noSpaceInBox
 from Axon.Ipc import ipc, producerFinished, shutdownMicroprocess
 from Axon.ThreadedComponent import threadedcomponent
-from Kamaelia._shutdown import shutdownRequest
-from Kamaelia.File.messages import describeExit, fileError
+from Kamaelia._shutdown import isShutdown, shutdownRequest
+from Kamaelia.File import _atomic
+from Kamaelia.File._confine import checkRoot, confine
+from Kamaelia.File._readiness import openToRead, wrapDescriptor
+from Kamaelia.File.messages import NameRefused, describeExit, fileError
 
 __all__ = ["FileThread", "FileWriter", "StreamingReader", "PacedReader", "FileTarget",
-           "reportFailure", "reasonFor", "asBytes", "checkPositive", "log"]
+           "WaitInterrupted", "reportFailure", "reasonFor", "asBytes", "checkPositive",
+           "log", "openToRead", "wrapDescriptor", "checkRoot", "confine", "NameRefused",
+           "refuseName"]
 
 log = logging.getLogger("Kamaelia.File")
 
@@ -83,6 +108,8 @@ def reasonFor(exc: BaseException) -> str:
     """The reason an operation failed, in words (``strerror`` for OS errors)."""
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
+    if isinstance(exc, NameRefused):
+        return exc.reason
     return str(exc) or type(exc).__name__
 
 
@@ -91,6 +118,23 @@ def reportFailure(component: Any, path: Any, exc: BaseException, action: str) ->
     error = fileError(component, path, reasonFor(exc), exc, action)
     log.error("%s", error.message)
     component.send(error, "signal")
+    return error
+
+
+def refuseName(component: Any, refusal: NameRefused, action: str) -> fileError:
+    """Log (with the name ``!r``), and send out of ``"error"`` if that is linked,
+    a fileError: ``component`` refused to ``action`` a name from a message.
+
+    Not sent when nothing is linked, so that a flood of bad names cannot
+    fill memory; not sent out of ``"signal"``, since a fileError there would
+    tell the next component to stop, and the component goes on.
+    """
+    error = fileError(component, refusal.name, refusal.reason, refusal, action)
+    log.error("%s refused to %s %r: %s (root %r)", component.name, action, refusal.name,
+              refusal.reason, refusal.root)
+    box = component.outboxes.get("error")
+    if box is not None and box.sink is not box:
+        component.send(error, "error", block=True)
     return error
 
 
@@ -111,18 +155,100 @@ def checkPositive(name: str, value: Any, allowZero: bool = False) -> None:
         raise ValueError(f"{name} must be a {kind} number, not {value!r}")
 
 
+class WaitInterrupted(Exception):
+    """Raised in a component's thread by :meth:`FileThread.waitUntilReadable`
+    when a shutdown message ends a wait for data; :meth:`FileThread.stopRequest`
+    returns that message."""
+
+
 class FileThread(threadedcomponent):
     """A threaded component with short thread-side queues (see module docstring)."""
+
+    #: The shutdown messages that end a wait for data at once. Readers that
+    #: answer requests (which finish what was asked before a producerFinished)
+    #: leave out producerFinished: it waits until they have.
+    interruptedBy: tuple[type, ...] = (producerFinished, shutdownMicroprocess)
 
     def __init__(self, **argd: Any) -> None:
         argd.setdefault("queuelengths", 8)
         super().__init__(**argd)
+        self._wakeup = threading.Event()          # thread: data may be ready, or control
+        self._heldRequest: ipc | None = None      # a shutdown message taken while waiting
+        self._readinesses: set[Any] = set()       # the Readiness of each source read
 
     def discard(self, boxname: str, why: str | None = None) -> None:
         """Take everything waiting in ``boxname``, logging each message if ``why`` is given."""
-        for message in self.Inbox(boxname):
-            if why is not None:
-                log.warning("%s %s; dropped %r", self.name, why, message)
+        while self.dataReady(boxname):
+            self._drop(self.recv(boxname), why)
+
+    def _drop(self, message: Any, why: str | None) -> None:
+        if why is not None:
+            log.warning("%s %s; dropped %r", self.name, why, message)
+
+    # ------------------------------------------- waiting for data (any thread)
+    def forwardInboxToThread(self, box: str) -> None:
+        super().forwardInboxToThread(box)
+        if box == "control":
+            self._wakeup.set()
+
+    def stop(self) -> None:
+        super().stop()
+        self._wakeup.set()
+
+    def wakeFromWait(self) -> None:
+        """End the current :meth:`waitUntilReadable` round (the source may be ready)."""
+        self._wakeup.set()
+
+    def _closeDownMicroprocess(self) -> Any:
+        knockon = super()._closeDownMicroprocess()       # (joins the thread)
+        for readiness in list(self._readinesses):
+            readiness.finishClosing()        # closed by the thread, still watched
+        return knockon
+
+    def waitUntilReadable(self, readiness: Any) -> None:
+        """(The component's thread) wait until ``readiness`` (a
+        :class:`~Kamaelia.File._readiness.Readiness`) says its source can be
+        read, the scheduler watching it meanwhile: no thread waits in
+        ``open()`` or ``read()``.
+
+        Raises :class:`WaitInterrupted` if the component is stopped, or if
+        one of :attr:`interruptedBy` arrives on ``"control"`` (another
+        shutdown message is kept for :meth:`stopRequest`; anything else there
+        is logged and dropped). Messages on other inboxes wait.
+        """
+        readiness.arm()
+        wakeup = self._wakeup
+        while not readiness.ready:
+            if self._takeControl():
+                raise WaitInterrupted(self.name)
+            wakeup.clear()
+            if not (readiness.ready or self.dataReady("control") or self._isStopped()):
+                wakeup.wait()
+
+    def _takeControl(self) -> bool:
+        """Take what waits on "control" into ``_heldRequest``; True if the wait must end."""
+        while self.dataReady("control") and not isinstance(self._heldRequest,
+                                                           shutdownMicroprocess):
+            message = self.recv("control")
+            if isShutdown(message):
+                self._heldRequest = message          # (a shutdownMicroprocess wins)
+            else:
+                log.warning("%s ignored an unexpected message on 'control': %r",
+                            self.name, message)
+        held = self._heldRequest
+        return self._isStopped() or (held is not None and isinstance(held, self.interruptedBy))
+
+    def stopRequest(self) -> ipc | None:
+        """The shutdown message taken while waiting for data, else the first one
+        waiting on "control" (:func:`~Kamaelia._shutdown.shutdownRequest`); None if none."""
+        held, self._heldRequest = self._heldRequest, None
+        return held if held is not None else shutdownRequest(self)
+
+    def interrupted(self) -> ipc:
+        """After :class:`WaitInterrupted`: the request to pass on out of "signal"."""
+        return self.stopRequest() or shutdownMicroprocess(self)
+
+    # --------------------------------------------------- the loop of "inbox"
 
     def serve(self, handle: Callable[[Any], bool], idle: Callable[[], bool] | None = None,
               stopOn: Callable[[], ipc | None] | None = None) -> ipc | None:
@@ -131,25 +257,34 @@ class FileThread(threadedcomponent):
         ``idle()`` runs whenever the inbox has been emptied. Both return
         False when they have ended the component (having reported why): the
         loop then returns None. Otherwise it returns the shutdown request
-        found by ``stopOn()`` (default: :func:`shutdownRequest`), after
+        found by ``stopOn()`` (default: :meth:`stopRequest`), after
         handling every message that arrived before it.
+        A reader whose wait for data is ended by a shutdown message
+        (:class:`WaitInterrupted`) returns that message at once.
         """
-        check = stopOn if stopOn is not None else (lambda: shutdownRequest(self))
-        while True:
-            for message in self.Inbox("inbox"):
-                if not handle(message):
+        check = stopOn if stopOn is not None else self.stopRequest
+        try:
+            while True:
+                if not self._handleWaiting(handle):
                     return None
-            if idle is not None and not idle():
-                return None
-            request = check()
-            if request is not None:
-                # Messages sent before the request are in "inbox" by now
-                # (control never overtakes data), perhaps after the drain above.
-                for message in self.Inbox("inbox"):
-                    if not handle(message):
-                        return None
-                return request
-            self.pause()
+                if idle is not None and not idle():
+                    return None
+                request = check()
+                if request is not None:
+                    # Messages sent before the request are in "inbox" by now
+                    # (control never overtakes data), perhaps after the drain above.
+                    return request if self._handleWaiting(handle) else None
+                self.pause()
+        except WaitInterrupted:
+            return self.interrupted()
+
+    def _handleWaiting(self, handle: Callable[[Any], bool]) -> bool:
+        # A function of its own, so that no message stays referenced by the
+        # loop while it pauses (a writer's last message may be a whole file).
+        while self.dataReady("inbox"):
+            if not handle(self.recv("inbox")):
+                return False
+        return True
 
     def finishSending(self) -> None:
         """Wait until the consumer of "outbox" (if any) has taken everything sent."""
@@ -209,7 +344,8 @@ class FileWriter(FileThread):
         check = stopOn if stopOn is not None else (lambda: shutdownRequest(self))
         dropped = 0
         while not self._isStopped():
-            for _ in self.Inbox("inbox"):
+            while self.dataReady("inbox"):
+                self.recv("inbox")              # (not kept: each may be large)
                 dropped += 1
             if check() is not None:
                 break
@@ -293,7 +429,10 @@ class StreamingReader(FileThread):
                 if self.aggregate and late >= interval:
                     pieces += int(late / interval)
                 due += pieces * interval
-            data = self.readPiece(source, pieces)
+            try:
+                data = self.readPiece(source, pieces)
+            except WaitInterrupted:              # told to stop while waiting for data
+                return self.interrupted()
             if not data:
                 return None
             request = self._awaitConsumer()
@@ -302,7 +441,8 @@ class StreamingReader(FileThread):
             try:
                 self.send(data, "outbox", block=True)
             except noSpaceInBox:                 # only when told to stop while waiting
-                return shutdownRequest(self) or producerFinished(self)
+                return self.stopRequest() or producerFinished(self)
+            del data                             # not held while waiting for the next
 
     def _idleChecks(self) -> ipc | None:
         """Deal with what arrived on the inboxes; a shutdown request if there is one."""
@@ -310,8 +450,8 @@ class StreamingReader(FileThread):
             self.discard("inbox", None if self.inboxWakesOnly else "does not use its inbox")
         if self.dataReady("_room"):
             self.discard("_room")
-        if self.dataReady("control"):
-            return shutdownRequest(self)
+        if self._heldRequest is not None or self.dataReady("control"):
+            return self.stopRequest()
         return None
 
     def waitForPiece(self, due: float) -> ipc | None:
@@ -394,14 +534,18 @@ class PacedReader(StreamingReader):
             if self.unit == "lines" and self.encoding is not None:
                 return stdin
             return getattr(stdin, "buffer", stdin)
-        if self.command:
-            self._process = subprocess.Popen(self.command, shell=True, stdout=subprocess.PIPE)
-            raw: Any = self._process.stdout
-        else:
-            raw = open(self.filename, "rb")
-        if self.unit == "lines" and self.encoding is not None:
-            return io.TextIOWrapper(raw, encoding=self.encoding, newline="")
-        return raw
+        text = self.unit == "lines" and self.encoding is not None
+        if not self.command:
+            return openToRead(self, self.filename, text=text, encoding=self.encoding)
+        process = self._process = subprocess.Popen(self.command, shell=True,
+                                                   stdout=subprocess.PIPE)
+        # The output pipe is read through the scheduler like any pipe, so a
+        # quiet command cannot keep this thread from noticing a shutdown.
+        pipe: Any = process.stdout
+        fd = os.dup(pipe.fileno())
+        pipe.close()
+        process.stdout = None
+        return wrapDescriptor(self, fd, self.command, text=text, encoding=self.encoding)
 
     def readPiece(self, source: Any, pieces: int) -> Any:
         count = self.amount * pieces
@@ -431,35 +575,47 @@ class PacedReader(StreamingReader):
             log.warning("%s: %s", self.name, describeExit(self.command, status))
 
 
-def _tempName(path: str) -> str:
-    folder, name = os.path.split(path)
-    return os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
-
-
 class FileTarget:
-    """FileTarget(path, append=False, atomic=False) -> a file being written
+    """FileTarget(path, append=False, atomic=False, noFollow=False) -> a file being written
 
     ``open()``, ``write(data)``, ``flush()``, then ``commit()`` (the data is
     in place) or ``abandon()`` (with ``atomic``, the target is untouched).
     Every method may raise ``OSError``; ``abandon`` never does.
+
+    With ``atomic``, ``open()`` first removes the stale temporary files of
+    earlier atomic writes of ``path`` (writers that were killed), then
+    writes to a new one; :mod:`Kamaelia.File._atomic` describes their names
+    and when one counts as stale. ``noFollow``: a symbolic link at ``path``
+    is not followed (the write fails with ``ELOOP``; with ``atomic``, the
+    link is replaced, as ``os.replace`` always does).
     """
 
-    def __init__(self, path: str, append: bool = False, atomic: bool = False) -> None:
+    #: Another host's temporary files older than this (seconds) are stale; None: never.
+    staleAfter: float | None = _atomic.STALE_AFTER
+
+    def __init__(self, path: str, append: bool = False, atomic: bool = False,
+                 noFollow: bool = False) -> None:
         if append and atomic:
             raise ValueError(f"cannot append to {path!r} atomically: atomic writing "
                              "replaces the whole file")
         self.path = path
         self.append = append
         self.atomic = atomic
+        self.noFollow = noFollow
         self.file: BinaryIO | None = None
         self._temp: str | None = None
 
     def open(self) -> None:
         if not self.atomic:
-            self.file = open(self.path, "ab" if self.append else "wb")
+            flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | (
+                os.O_APPEND if self.append else os.O_TRUNC) | (
+                os.O_NOFOLLOW if self.noFollow else 0)
+            self.file = open(self.path, "ab" if self.append else "wb",
+                             opener=lambda path, _: os.open(path, flags, 0o666))
             return
-        temp = _tempName(self.path)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        _atomic.removeStale(self.path, self.staleAfter)
+        temp = _atomic.tempName(self.path)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         self._temp = temp
         try:
             os.chmod(fd, stat.S_IMODE(os.stat(self.path).st_mode))   # keep its permissions

@@ -46,6 +46,9 @@ usual way (finish, pass the message on, end), while code that cares can
   stopped because its ``UnixProcess`` was told to stop; it carries the exit
   status and the request that stopped it.
 
+:class:`NameRefused` is not a message but the exception a ``fileError``
+carries when a component given ``root=`` refused a name from a message.
+
 Names follow ``Axon.Ipc`` (``producerFinished``, ``errorInformation``):
 message classes are lowerCamelCase there, and these sit beside them.
 """
@@ -57,7 +60,7 @@ from typing import Any
 
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 
-__all__ = ["fileError", "processExited", "processStopped", "describeExit"]
+__all__ = ["fileError", "processExited", "processStopped", "describeExit", "NameRefused"]
 
 
 def _nameOf(caller: Any) -> str:
@@ -92,6 +95,23 @@ class fileError(shutdownMicroprocess):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NameRefused(ValueError):
+    """NameRefused(name, root, reason) -> a file name from a message was not used
+
+    Raised (and carried as the ``exception`` of a :class:`fileError`) by the
+    components given a ``root=`` folder, for a name that leads outside it
+    (``..``, an absolute path elsewhere, a symbolic link out), names the
+    folder itself, holds a NUL byte or is not a name at all. ``name`` is the
+    name as received, ``root`` the folder, ``reason`` why, in words.
+    """
+
+    def __init__(self, name: Any, root: str, reason: str) -> None:
+        super().__init__(f"{name!r} refused: {reason} (root {root!r})")
+        self.name = name
+        self.root = root
+        self.reason = reason
 
 
 def describeExit(command: str, returncode: int) -> str:

@@ -268,3 +268,47 @@ def test_fixed_rate_reusable_reader_reads_the_files_sent_to_its_inbox_in_turn(
 def test_reusable_prefabs_reject_an_unknown_readmode(prefab: Any) -> None:
     with pytest.raises(ValueError, match="readmode must be 'bytes' or 'lines', not 'pages'"):
         prefab("pages")
+
+
+# ------------------------------------------------------------------ root=
+def test_prompted_reader_with_a_root_refuses_a_name_leading_outside_it(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "root").mkdir()
+    (tmp_path / "secret").write_text("secret")
+    with caplog.at_level(logging.ERROR, logger="Kamaelia.File"):
+        sink = run(PromptedFileReader("../secret", root=tmp_path / "root"), inbox=[10])
+    assert sink.got == []
+    [error] = sink.control
+    assert error.path == "../secret" and "leads outside the root folder" in error.reason
+    assert any("'../secret'" in r.getMessage() for r in caplog.records)
+
+
+def test_reusable_reader_with_a_root_refuses_an_escape_and_reads_the_next_name(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "a").write_text("aa")
+    (tmp_path / "secret").write_text("secret")
+    (root / "out").symlink_to(tmp_path / "secret")
+    driver = Driver([("out", 5), ("../secret", 5), (str(tmp_path / "secret"), 5), ("a", 5)])
+    with caplog.at_level(logging.ERROR, logger="Kamaelia.File"):
+        sink = drive(ReusableFileReader("bytes", root=root), driver)
+    assert sink.got == [b"aa"]
+    assert driver.requests == ["NEXT"] * 4
+    refused = [r.getMessage() for r in caplog.records if "leads outside" in r.getMessage()]
+    assert len(refused) == 3
+
+
+def test_rate_controlled_reusable_readers_take_a_root_too(tmp_path: Path) -> None:
+    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / "a").write_text("one\n")
+    (tmp_path / "b").write_text("outside\n")
+    driver = Driver([(("../b", {"rate": 1000, "chunksize": 1}), None),
+                     (("a", {"rate": 1000, "chunksize": 1}), None)])
+    sink = drive(RateControlledReusableFileReader("lines", root=tmp_path / "root"), driver)
+    assert sink.got == ["one\n"]
+    driver = Driver([("../b", None), ("a", None)])
+    sink = drive(FixedRateControlledReusableFileReader("lines", root=tmp_path / "root",
+                                                       rate=500, chunksize=1),
+                 driver, nextBox="inbox")
+    assert sink.got == ["one\n"]

@@ -231,3 +231,39 @@ def test_a_bad_command_is_rejected(command: Any, error: type, message: str) -> N
 def test_a_bad_buffersize_is_rejected() -> None:
     with pytest.raises(ValueError, match="buffersize must be a positive int, not 0"):
         UnixProcess("cat", 0)
+
+
+class KillWhenReady(component):
+    """Once the program says "ready", kills it (``kill -9``) from outside, as a
+    user or the OOM killer would; records the message its end brings."""
+
+    def __init__(self, process: UnixProcess, **argd: Any) -> None:
+        super().__init__(**argd)
+        self.process = process
+        self.output = b""
+        self.control: list[Any] = []
+        self.killed: int | None = None
+
+    def main(self) -> Iterator[int]:
+        while not self.dataReady("control"):
+            for data in self.Inbox("inbox"):
+                self.output += data
+            if self.killed is None and b"ready\n" in self.output:
+                self.killed = self.process._process.pid    # (exec'd: the program itself)
+                os.kill(self.killed, signal.SIGKILL)
+            self.pause()
+            yield 1
+        self.control.append(self.recv("control"))
+
+
+def test_a_program_killed_from_outside_is_reported_and_leaves_no_zombie() -> None:
+    process = UnixProcess("echo ready; exec sleep 30")
+    killer = KillWhenReady(process)
+    process.link((process, "outbox"), (killer, "inbox"))
+    process.link((process, "signal"), (killer, "control"))
+    runAll(process, killer)
+    [ended] = killer.control
+    assert isinstance(ended, processExited) and ended.returncode == -signal.SIGKILL
+    assert killer.killed is not None
+    with pytest.raises(ChildProcessError):          # already reaped: no zombie
+        os.waitpid(killer.killed, os.WNOHANG)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import weakref
 from pathlib import Path
+from typing import Any, Iterator
 
 import pytest
 
+from Axon.Component import component
 from Axon.Ipc import producerFinished
+from Axon.Scheduler import scheduler
 from Kamaelia.File.WholeFileWriter import WholeFileWriter
 from Kamaelia.Util.DataSource import DataSource
 from filehelpers import SHUTDOWN, assertFileError, run, through
@@ -52,3 +57,43 @@ def test_writes_the_files_sent_before_a_shutdown_then_passes_it_on(
     message = kind()
     sink = run(WholeFileWriter(), inbox=[[path, b"data"]], control=[message])
     assert sink.got == [path] and sink.control == [message]
+
+
+class Payload(bytearray):
+    """Contents that can be weakly referenced (bytes cannot)."""
+
+
+class Prober(component):
+    """Sends one large file to write, waits until it is written, then looks
+    whether anything still holds its contents while the writer waits for more."""
+
+    def __init__(self, path: str, **argd: Any) -> None:
+        super().__init__(**argd)
+        self.path = path
+        self.heldAfterWriting: bool | None = None
+
+    def main(self) -> Iterator[int]:
+        payload = Payload(b"x" * (8 << 20))
+        contents = weakref.ref(payload)
+        self.send([self.path, payload], "outbox")
+        del payload
+        while not self.dataReady("inbox"):            # the filename: written
+            self.pause()
+            yield 1
+        self.recv("inbox")
+        gc.collect()
+        self.heldAfterWriting = contents() is not None
+        self.send(producerFinished(self), "signal")
+
+
+def test_the_contents_of_a_file_written_are_not_kept_while_it_waits_for_more(
+        tmp_path: Path) -> None:
+    prober, writer = Prober(str(tmp_path / "big")), WholeFileWriter()
+    prober.link((prober, "outbox"), (writer, "inbox"))
+    prober.link((prober, "signal"), (writer, "control"))
+    writer.link((writer, "outbox"), (prober, "inbox"))
+    prober.activate()
+    writer.activate()
+    scheduler.run.runThreads()
+    assert (tmp_path / "big").stat().st_size == 8 << 20
+    assert prober.heldAfterWriting is False

@@ -62,8 +62,9 @@ PUBLIC = {
     "Kamaelia.File.UnixPipe": ["Pipethrough"],
     "Kamaelia.File.DirectoryWatcher": ["DirectoryWatcher", "FileEvent", "CREATED", "MODIFIED",
                                        "DELETED", "COMPLETE", "KINDS"],
-    "Kamaelia.File.messages": ["fileError", "processExited", "processStopped", "describeExit"],
-    "Kamaelia.File": ["fileError", "processExited", "processStopped"],
+    "Kamaelia.File.messages": ["fileError", "processExited", "processStopped", "describeExit",
+                               "NameRefused"],
+    "Kamaelia.File": ["fileError", "processExited", "processStopped", "NameRefused"],
 }
 
 
