@@ -213,3 +213,12 @@ def test_unknown_section_after_reading_a_config_warns_and_raises_if_asked(
 def test_assertBadDebug_is_kept() -> None:
     assert debug(assertBadDebug=0).assertBadDebug == 0
     assert debug().assertBadDebug == 1
+
+
+def test_parseConfig_skips_a_level_too_long_for_int_and_is_linear_in_lines(
+        caplog: pytest.LogCaptureFixture) -> None:
+    from Axon.debugConfigFile import parseConfig
+    text = "huge " + "9" * 5000 + "\nscheduler 2\n" + "# comment\n" * 10_000
+    with caplog.at_level(logging.WARNING, logger="Axon.debugConfigFile"):
+        assert parseConfig(text) == {"scheduler": (2, "default")}
+    assert any("malformed" in r.getMessage() for r in caplog.records)

@@ -26,6 +26,9 @@ How does it work?
   whatever locks those threads hold, and can deadlock the child). The price:
   whatever the child runs is pickled, and its classes must be importable.
 * **Frames** are an 8-byte big-endian length followed by that many bytes.
+  :class:`FrameDecoder` reads them back in time linear in the bytes, and
+  skips (with :class:`FrameTooLarge`) a frame longer than its
+  ``maxframesize``, 1 GiB unless told otherwise.
 * **Pickling** (:func:`dumps`) uses the highest protocol. A microprocess or
   component met *inside* a message (the ``caller`` of a ``producerFinished``,
   say) is not copied: it crosses as a :class:`RemoteComponent` stand-in that
@@ -60,7 +63,8 @@ from typing import Any, Generator
 from Axon.AxonExceptions import AxonException
 from Axon.Microprocess import microprocess
 
-__all__ = ["processContext", "FrameDecoder", "encodeFrame", "dumps", "loads",
+__all__ = ["processContext", "FrameDecoder", "FrameTooLarge", "MAX_FRAME_SIZE", "encodeFrame",
+           "dumps", "loads",
            "RemoteComponent", "PipeChannel", "ProcessDied", "describeExit",
            "awaitExit", "reap", "ignoreInterrupts", "writeAll", "readSome",
            "HIGH_WATER", "roughSize", "typeName"]
@@ -110,42 +114,99 @@ def ignoreInterrupts() -> None:
 
 
 # ------------------------------------------------------------------ framing
+#: The largest frame a :class:`FrameDecoder` accepts by default: 1 GiB. The
+#: other end is a process of our own, so this only guards against a corrupt
+#: stream (a length of 2**63 would otherwise have the decoder wait for it).
+MAX_FRAME_SIZE = 1 << 30
+
+
+class FrameTooLarge(AxonException):
+    """A frame's header gives a length over the decoder's ``maxframesize``.
+
+    ``size`` is the length given, ``limit`` the limit. The frame is dropped
+    (what has arrived of it at once, the rest as it arrives).
+    """
+
+    def __init__(self, message: str, size: int, limit: int) -> None:
+        super().__init__(message)
+        self.size = size
+        self.limit = limit
+
+
 def encodeFrame(payload: bytes) -> bytes:
     """``payload`` with its length in front."""
     return _HEADER.pack(len(payload)) + payload
 
 
 class FrameDecoder:
-    """FrameDecoder() -> splits a byte stream back into frames.
+    """FrameDecoder(maxframesize=MAX_FRAME_SIZE) -> splits a byte stream back into frames.
 
     ``feed(data)`` adds bytes; ``nextFrame()`` returns the next whole frame
     (a ``bytearray``) or ``None`` if more data is needed. ``len()`` is the
     number of bytes buffered.
+
+    A header giving more than ``maxframesize`` bytes (None: no limit) makes
+    ``nextFrame()`` raise :class:`FrameTooLarge`, its only error; the frame
+    is skipped without being held (its bytes are dropped as they arrive), so
+    the frames after it are read as usual. ``hasFrame()`` is true while such
+    a header waits, so that the caller calls ``nextFrame()`` and hears of it.
+    Time is linear in the bytes fed, however they are cut: the buffer is a
+    ``bytearray`` that grows at its end and is cut at its start in place.
     """
 
-    __slots__ = ("_buffer",)
+    __slots__ = ("_buffer", "maxframesize", "_limit", "_skip")
 
-    def __init__(self) -> None:
+    def __init__(self, maxframesize: int | None = MAX_FRAME_SIZE) -> None:
+        if maxframesize is not None and (isinstance(maxframesize, bool) or
+                                         not isinstance(maxframesize, int) or maxframesize < 0):
+            raise ValueError(f"FrameDecoder: maxframesize must be an int >= 0 or None, "
+                             f"not {maxframesize!r}")
         self._buffer = bytearray()
+        self.maxframesize = maxframesize
+        # One comparison per frame: "no limit" is a length no header can give.
+        self._limit = 1 << 64 if maxframesize is None else maxframesize
+        self._skip = 0               # bytes still to drop of an oversized frame
 
-    def feed(self, data: bytes) -> None:
+    def feed(self, data: bytes | bytearray | memoryview) -> None:
+        if self._skip:
+            dropped = min(self._skip, len(data))
+            self._skip -= dropped
+            if dropped == len(data):
+                return
+            data = memoryview(data)[dropped:]
         self._buffer += data
 
     def nextFrame(self) -> bytearray | None:
         buffer = self._buffer
-        if len(buffer) < 8:
+        have = len(buffer)
+        if have < 8:
             return None
-        end = 8 + _HEADER.unpack_from(buffer)[0]
-        if len(buffer) < end:
+        size = _HEADER.unpack_from(buffer)[0]
+        if size > self._limit:
+            self._skipFrame(size)
+        end = 8 + size
+        if have < end:
             return None
         frame = buffer[8:end]
         del buffer[:end]          # cheap: a bytearray drops its head in place
         return frame
 
-    def hasFrame(self) -> bool:
-        """True if a whole frame is buffered."""
+    def _skipFrame(self, size: int) -> None:
         buffer = self._buffer
-        return len(buffer) >= 8 and len(buffer) >= 8 + _HEADER.unpack_from(buffer)[0]
+        dropped = min(len(buffer), 8 + size)
+        del buffer[:dropped]
+        self._skip = 8 + size - dropped
+        raise FrameTooLarge(f"a frame of {size} bytes is over the limit of "
+                            f"{self.maxframesize} (maxframesize); it was skipped",
+                            size, self._limit)
+
+    def hasFrame(self) -> bool:
+        """True if a whole frame (or an oversized frame's header) is buffered."""
+        buffer = self._buffer
+        if len(buffer) < 8:
+            return False
+        size = _HEADER.unpack_from(buffer)[0]
+        return len(buffer) >= 8 + size or size > self._limit
 
     def __len__(self) -> int:
         return len(self._buffer)
@@ -260,6 +321,8 @@ class PipeChannel:
       used directly, with this module's framing)
     - owner -- the component using it: woken (``unpause``) whenever a frame
       may have arrived, the pipe closed, or room appeared for writing
+    - maxframesize -- the largest frame read (default :data:`MAX_FRAME_SIZE`);
+      a larger one makes ``nextObject()`` raise :class:`FrameTooLarge`
 
     ``send(obj)`` pickles and queues a frame (raising whatever pickling
     raises, having queued nothing); ``nextObject()`` returns the next
@@ -267,12 +330,12 @@ class PipeChannel:
     closed (or vanished) and everything it sent has been read.
     """
 
-    def __init__(self, conn: Any, owner: Any) -> None:
+    def __init__(self, conn: Any, owner: Any, maxframesize: int | None = MAX_FRAME_SIZE) -> None:
         self.conn = conn
         self.fd: int = conn.fileno()
         os.set_blocking(self.fd, False)
         self.owner = owner
-        self.decoder = FrameDecoder()
+        self.decoder = FrameDecoder(maxframesize)
         self.outgoing = bytearray()
         self.closedByPeer = False       # read EOF, or a write found the pipe broken
         self._scheduler: Any = None
@@ -387,15 +450,18 @@ class PipeChannel:
     def nextObject(self) -> Any:
         """The next frame, unpickled, or ``None`` if no whole frame is buffered.
 
-        Raises what unpickling raises (the frame is consumed).
+        Raises what unpickling raises (the frame is consumed), and
+        :class:`FrameTooLarge` for a frame over the limit (skipped).
         """
         decoder = self.decoder
-        frame = decoder.nextFrame()
-        if not decoder.hasFrame():
-            # Reading is paused only while a whole frame waits to be taken
-            # (see fill); once none does, the rest must be read or nothing
-            # would ever wake the owner again.
-            self.resumeReading()
+        try:
+            frame = decoder.nextFrame()
+        finally:
+            if not decoder.hasFrame():
+                # Reading is paused only while a whole frame waits to be taken
+                # (see fill); once none does, the rest must be read or nothing
+                # would ever wake the owner again.
+                self.resumeReading()
         return None if frame is None else loads(frame)
 
     @property

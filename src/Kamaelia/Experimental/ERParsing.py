@@ -53,7 +53,11 @@ entity ``E`` is node ``e.E``, each relation ``R`` node ``r.R``, each
 attribute ``A`` of ``E`` node ``E.A``; each supertype gets one ``ISAn``
 node linked to it, to which its subtypes link.
 
-Other messages on ``"control"`` are ignored, as in 1.14.
+Other messages on ``"control"`` are ignored, as in 1.14. ``ERParser``
+collects at most ``maxsize`` characters (16 MiB; ``None``: no limit):
+past it, it logs an error naming the limit, sends ``producerFinished``
+out of ``"signal"`` and ends without sending records. Parsing is linear
+in the description, and raises only :class:`ParseError`.
 
 The description format
 ----------------------
@@ -87,6 +91,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import Axon
 from Axon.Ipc import producerFinished, shutdownMicroprocess
+from Kamaelia.Support._limits import MAX_MESSAGE_SIZE, checkLimit, endOversized
 
 __all__ = ["ParseError", "parser", "parseEntityLine", "parseRelationLine",
            "parseSimpleAttributes", "parseMultilineEntity", "parse_model",
@@ -249,13 +254,23 @@ class _Collector(Axon.Component.component):
     def produce(self) -> None:
         raise NotImplementedError
 
+    def _collectWaiting(self) -> None:
+        # A method of its own, so that main holds no message while it waits.
+        for message in self.Inbox("inbox"):
+            self.collect(message)
+
+    _oversized: ValueError | None = None
+
     def main(self) -> Iterator[Any]:
         while True:
-            for message in self.Inbox("inbox"):
-                self.collect(message)
-            if self.shutdown():
-                for message in self.Inbox("inbox"):     # what came with the shutdown
-                    self.collect(message)
+            self._collectWaiting()
+            ending = self._oversized is None and self.shutdown()
+            if ending:
+                self._collectWaiting()                 # what came with the shutdown
+            if self._oversized is not None:
+                endOversized(self, self._oversized, "maxsize", getattr(self, "maxsize", None))
+                return
+            if ending:
                 break
             self.pause()
             yield 1
@@ -266,7 +281,11 @@ class _Collector(Axon.Component.component):
 
 
 class ERParser(_Collector):
-    """ERParser() -> component parsing entity-relationship lines; sends the records when shut down
+    """ERParser(maxsize=16 MiB) -> component parsing entity-relationship lines; sends the records when shut down
+
+    - maxsize -- the longest description collected, in characters (None: no
+      limit); past it the component logs an error naming the limit, sends
+      ``producerFinished`` out of ``"signal"`` and ends, sending no records
 
     Send the description to "inbox", one line per message; when
     producerFinished arrives on "control", the list of records leaves
@@ -279,12 +298,22 @@ class ERParser(_Collector):
     Outboxes = {"outbox": "the list of parsed records, once",
                 "signal": "the shutdown message, passed on at the end"}
 
-    def __init__(self, **argd: Any) -> None:
+    def __init__(self, maxsize: int | None = MAX_MESSAGE_SIZE, **argd: Any) -> None:
         super().__init__(**argd)
+        self.maxsize = checkLimit("ERParser", "maxsize", maxsize)
         self.lines: list[str] = []
+        self._size = 0
 
     def collect(self, message: Any) -> None:
+        if self._oversized is not None:
+            return
         if isinstance(message, str):
+            self._size += len(message)
+            if self.maxsize is not None and self._size > self.maxsize:
+                self.lines = []
+                self._oversized = ValueError(f"the description is longer than "
+                                             f"maxsize={self.maxsize} characters")
+                return
             self.lines.append(_withoutLineEnding(message))
         else:
             log.error("%s skipped a message that is not a line of text: %.200r",

@@ -131,7 +131,8 @@ start of a sync message and reported as :class:`CorruptChunk` (so a
 receiver joining a stream part way through starts with the next whole
 chunk). When the stream ends inside a sync message that is reported as
 :class:`IncompleteChunk`. Reports go to the log as warnings, naming the
-component; the component keeps going.
+component (at most one a kind every 10 s; see below); the component keeps
+going.
 
 :class:`ChunkEncoder` and :class:`ChunkDecoder` are those rules as plain
 objects: ``encode(message)`` returns the chunk; ``feed(data)`` takes a
@@ -151,10 +152,32 @@ last message), then passes that message on out of ``"signal"`` and ends;
 this is what its ``shutdown()`` method does, returning True. Other messages
 on ``"control"`` are kept as ``last_control_message``, logged and ignored.
 
+**Limits and hostile input.** ``DataDeChunker(maxchunksize=...)`` and
+``ChunkDecoder(maxchunksize=...)`` accept chunks of up to 16 MiB
+(:data:`DEFAULT_MAX_CHUNK_SIZE`) as sent, that is escaped and without the
+sync message; ``None`` means no limit. A chunk that grows past it is
+dropped as soon as it does, and :class:`ChunkTooLarge` (a
+``CorruptChunk``) raised: the decoder holds at most ``maxchunksize`` of a
+chunk. ``DataDeChunker`` then logs an error naming the limit, sends
+``producerFinished`` (carrying the error) out of ``"signal"`` and ends, so
+that on a network connection the connection is closed: the stream comes
+from a party that cannot be trusted any more. ``DeFramer(maxframesize=...)``
+(16 MiB, :data:`DEFAULT_MAX_FRAME_SIZE`) drops a frame whose header
+promises more, logging it as an error; each of its messages is already a
+whole frame, so it carries on. ``SimpleFrame.fromString(s,
+maxframesize=None)`` raises :class:`FrameTooLarge` (a ``CorruptFrame``).
+
+Every decoder here takes time linear in its input, however it is cut and
+whatever it holds (junk, partial sync messages, dense escapes): each piece
+is searched from where the last search stopped, with ``find``,
+``replace`` and ``count`` doing the per-character work. Warnings about
+damage are logged at most once every 10 seconds of each kind per
+component, with a count of the others (so a flood of broken chunks does
+not flood the log), and the count still pending is logged when the
+component ends.
+
 What it does not do: frames carry no checksum and chunks no length, so
-damage that leaves the syntax intact (a changed data byte) goes unnoticed;
-and the dechunker sets no limit on the size of a chunk, so a stream from a
-party you do not trust needs a limit in front of it.
+damage that leaves the syntax intact (a changed data byte) goes unnoticed.
 """
 
 from __future__ import annotations
@@ -165,12 +188,16 @@ from collections import deque
 from typing import Any, Iterable, Iterator, Union
 
 from Axon.Ipc import ipc
+from Kamaelia._logthrottle import RepeatLimiter
 from Kamaelia._shutdown import isShutdown
+from Kamaelia.Support._limits import MAX_MESSAGE_SIZE, checkLimit, endOversized
 from Kamaelia.Support.Data.Escape import escape as _percentEscape
+from Kamaelia.Support.Data.Escape import replacementPlan as _replacementPlan
 from Kamaelia.Support.Data.Escape import unescape as _percentUnescape
 from Kamaelia.Util._stream import StreamTransformer, logFor, shortRepr
 
-__all__ = ["FramingError", "CorruptFrame", "ShortFrame", "CorruptChunk", "IncompleteChunk",
+__all__ = ["FramingError", "CorruptFrame", "ShortFrame", "FrameTooLarge", "CorruptChunk",
+           "ChunkTooLarge", "IncompleteChunk", "DEFAULT_MAX_CHUNK_SIZE", "DEFAULT_MAX_FRAME_SIZE",
            "SimpleFrame", "Framer", "DeFramer", "ChunkEncoder", "ChunkDecoder",
            "DataChunker", "DataDeChunker", "DEFAULT_SYNC_MESSAGE", "DEFAULT_SYNC_BYTES",
            "DEFAULT_SYNC_TEXT", "ESCAPINGS", "COUNT"]
@@ -188,6 +215,15 @@ DEFAULT_SYNC_BYTES = b"\xc0SYNC"
 DEFAULT_SYNC_TEXT = "\ufdd0SYNC"
 #: The escapings a stream of chunks may use (see the module docstring).
 ESCAPINGS = ("percent", "stuffing")
+
+#: ``DataDeChunker``'s and ``ChunkDecoder``'s default ``maxchunksize``: 16 MiB.
+DEFAULT_MAX_CHUNK_SIZE = MAX_MESSAGE_SIZE
+#: ``DeFramer``'s default ``maxframesize``: 16 MiB.
+DEFAULT_MAX_FRAME_SIZE = MAX_MESSAGE_SIZE
+
+#: The most digits :meth:`SimpleFrame.fromString` reads in each number of a
+#: header (Python's own default limit for int(), which also bounds the work).
+MAX_HEADER_DIGITS = 4300
 
 #: How many frames :meth:`SimpleFrame.fromString` has read (1.14 kept this count).
 COUNT = 0
@@ -210,6 +246,28 @@ class CorruptChunk(FramingError):
     """Part of a stream of chunks was not a well-formed chunk; it was dropped."""
 
 
+class ChunkTooLarge(CorruptChunk):
+    """A chunk grew past the decoder's ``maxchunksize``; it was dropped.
+
+    ``limit`` is the limit, in bytes or characters of the chunk as sent.
+    """
+
+    def __init__(self, message: str = "", limit: int | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class FrameTooLarge(CorruptFrame):
+    """A frame's header promises more data than ``maxframesize`` allows.
+
+    ``limit`` is the limit, in bytes or characters of data.
+    """
+
+    def __init__(self, message: str = "", limit: int | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 class IncompleteChunk(FramingError):
     """The stream (or a flush) ended part way through a chunk.
 
@@ -227,7 +285,15 @@ def _asText(owner: str, what: str, value: Any) -> Text:
         return value
     if isinstance(value, (bytearray, memoryview)):
         return bytes(value)
-    raise TypeError(f"{owner}: {what} must be str or bytes, not {shortRepr(value)}")
+    raise TypeError(f"{owner}: {what} must be str or bytes, not {_short(value)}")
+
+
+def _short(value: Any) -> str:
+    """A short repr for a log line or an error (of a few characters, however
+    long ``value``: reprlib would repr all of a bytes object first)."""
+    if isinstance(value, (bytes, bytearray)) and len(value) > 80:
+        return shortRepr(bytes(value[:60])) + f"... ({len(value)} bytes)"
+    return shortRepr(value)
 
 
 def _count(number: int, kind: type) -> str:
@@ -304,33 +370,55 @@ class SimpleFrame(tuple[int, Text]):
         return self.__bytes__()
 
     @staticmethod
-    def fromString(s: Text | bytearray) -> SimpleFrame:
+    def fromString(s: Text | bytearray, *, maxframesize: int | None = None) -> SimpleFrame:
         """The frame whose wire form is ``s`` (str or bytes; the data is of the same kind).
 
-        Raises :class:`CorruptFrame` if the header is malformed or the data
-        longer than it says, :class:`ShortFrame` if the data is shorter.
+        Raises :class:`CorruptFrame` if the header is malformed (a number
+        of more than :data:`MAX_HEADER_DIGITS` digits counts as malformed,
+        as does one too long for ``int()``) or the data longer
+        than it says, :class:`ShortFrame` if the data is shorter, and
+        :class:`FrameTooLarge` (a ``CorruptFrame``) if the header promises
+        more than ``maxframesize`` (default: no limit) of data. Nothing
+        else, for any str or bytes; the time taken is linear in ``len(s)``.
         Each frame read adds one to :data:`COUNT`.
         """
         global COUNT
         s = _asText("SimpleFrame.fromString", "a frame", s)
-        end = s.find("\n") if isinstance(s, str) else s.find(b"\n")
+        # The header is looked for only where it can be: two numbers of at
+        # most MAX_HEADER_DIGITS digits, a sign and a space.
+        window = 2 * MAX_HEADER_DIGITS + 2
+        end = s.find("\n", 0, window + 1) if isinstance(s, str) else s.find(b"\n", 0, window + 1)
         if end < 0:
-            raise CorruptFrame(f"no header line (no newline) in the frame {shortRepr(s)}")
+            where = f" in its first {window + 1} characters" if len(s) > window else ""
+            raise CorruptFrame(f"no header line (no newline{where}) in the frame "
+                               f"{_short(s)}")
         header: Any = s[:end]
         found = _HEADER[type(s)].fullmatch(header)
         if found is None:
-            raise CorruptFrame(f"malformed frame header {shortRepr(header)}: expected "
+            raise CorruptFrame(f"malformed frame header {_short(header)}: expected "
                                f"'<stamp> <length>' in decimal")
-        stamp, length = int(found[1]), int(found[2])
+        digits = max(len(found[1].lstrip(b"-" if isinstance(s, bytes) else "-")),
+                     len(found[2]))
+        try:
+            if digits > MAX_HEADER_DIGITS:
+                raise ValueError
+            stamp, length = int(found[1]), int(found[2])
+        except ValueError:      # also: more digits than sys.get_int_max_str_digits()
+            raise CorruptFrame(f"malformed frame header {_short(header)}: a number of "
+                               f"{digits} digits is too long to read") from None
+        if maxframesize is not None and length > maxframesize:
+            raise FrameTooLarge(f"frame {_short(stamp)} is too large: its header "
+                                f"promises {_count(length, type(s))} of data, more than "
+                                f"maxframesize={maxframesize}", maxframesize)
         data = s[end + 1:]
         if len(data) < length:
-            raise ShortFrame(f"frame {stamp} is short: its header {shortRepr(header)} "
-                             f"promises {_count(length, type(s))} of data but only "
-                             f"{len(data)} follow")
+            raise ShortFrame(f"frame {_short(stamp)} is short: its header "
+                             f"{_short(header)} promises {_count(length, type(s))} of "
+                             f"data but only {len(data)} follow")
         if len(data) > length:
-            raise CorruptFrame(f"frame {stamp} is too long: its header {shortRepr(header)} "
-                               f"promises {_count(length, type(s))} of data but "
-                               f"{len(data)} follow")
+            raise CorruptFrame(f"frame {_short(stamp)} is too long: its header "
+                               f"{_short(header)} promises {_count(length, type(s))} of "
+                               f"data but {len(data)} follow")
         COUNT += 1
         return SimpleFrame(stamp, data)
 
@@ -344,18 +432,55 @@ class _ShutdownLoop(StreamTransformer):
 
     ``main`` handles what waits on "inbox", then calls :meth:`shutdown` on
     every turn, as 1.14 did, so a subclass that overrides it still decides
-    when the component ends.
+    when the component ends. A decoder whose input went past its size limit
+    sets ``_oversized`` (the error); the loop then stops taking input and
+    ends at once (see :func:`Kamaelia.Support._limits.endOversized`).
     """
 
+    _oversized: FramingError | None = None
+    _limitName = ""
+    _repeats: RepeatLimiter | None = None
+
     def main(self) -> Iterator[Any]:
-        while True:
-            self._feedWaiting()
-            self._turn()
-            if self.shutdown():
-                return
-            if not self.anyReady():
-                self.pause()
-            yield 1
+        try:
+            while True:
+                self._feedWaiting()
+                if self._oversized is None:
+                    self._turn()
+                if self._oversized is not None:
+                    endOversized(self, self._oversized, self._limitName,
+                                 getattr(self, self._limitName))
+                    return
+                if self.shutdown():
+                    return
+                if not self.anyReady():
+                    self.pause()
+                yield 1
+        finally:
+            if self._repeats is not None:
+                self._repeats.flush()       # the count of damage not yet logged
+
+    def _warnRepeated(self, message: str, *args: Any, level: int = logging.WARNING) -> None:
+        """Log a warning about bad input, at most one of each kind every 10 s
+        per component (then with a count of the others), so that a stream of
+        tiny broken messages costs no more than a stream of good ones."""
+        if self._repeats is None:
+            self._repeats = RepeatLimiter(logFor(self))
+        self._repeats.log(level, message, *args)
+
+    def _feedWaiting(self) -> None:
+        feed, deliver = self.feed, self.deliver
+        while self._oversized is None and self.dataReady("inbox"):
+            message = self.recv("inbox")
+            try:
+                results = list(feed(message))
+            except Exception as exc:
+                logFor(self).error(
+                    "%s cannot handle %s (%s: %s); that message was skipped", self.name,
+                    _short(message), type(exc).__name__, exc, exc_info=exc)
+                continue
+            for result in results:
+                deliver(result)
 
     def _turn(self) -> None:
         """Anything else to do on each turn (the dechunker's flushes)."""
@@ -369,13 +494,17 @@ class _ShutdownLoop(StreamTransformer):
             message = self.recv("control")
             if isShutdown(message):
                 self._feedWaiting()
+                if self._oversized is not None:
+                    endOversized(self, self._oversized, self._limitName,
+                                 getattr(self, self._limitName))
+                    return True
                 for result in self.finish():
                     self.deliver(result)
                 self.send(message, "signal")
                 return True
             self.last_control_message = message
             logFor(self).warning("%s ignored an unexpected message on 'control': %s",
-                                 self.name, shortRepr(message))
+                                 self.name, _short(message))
         return False
 
 
@@ -389,23 +518,36 @@ class Framer(_ShutdownLoop):
 
     def feed(self, message: Any) -> Iterable[Any]:
         if not isinstance(message, (tuple, list)) or len(message) != 2:
-            raise TypeError(f"Framer takes (stamp, data) pairs, not {shortRepr(message)}")
+            raise TypeError(f"Framer takes (stamp, data) pairs, not {_short(message)}")
         return (_wireForm(SimpleFrame(message[0], message[1])),)
 
 
 class DeFramer(_ShutdownLoop):
-    """DeFramer() -> sends (stamp, data) for each frame; bad frames are logged and dropped"""
+    """DeFramer(maxframesize=DEFAULT_MAX_FRAME_SIZE) -> sends (stamp, data) for each frame; bad frames are logged and dropped
+
+    - maxframesize -- the most data a frame may promise, in bytes (or
+      characters); None for no limit. A frame over it is logged as an
+      error, naming the limit, and dropped.
+    """
 
     Inboxes = {"inbox": "frames, one per message (str or bytes)",
                "control": "shutdown signalling"}
     Outboxes = {"outbox": "(stamp, data) tuples", "signal": "shutdown signalling"}
 
+    def __init__(self, maxframesize: int | None = DEFAULT_MAX_FRAME_SIZE, **argd: Any) -> None:
+        super().__init__(**argd)
+        self.maxframesize = checkLimit("DeFramer", "maxframesize", maxframesize)
+
     def feed(self, message: Any) -> Iterable[Any]:
         try:
-            frame = SimpleFrame.fromString(message)
+            frame = SimpleFrame.fromString(message, maxframesize=self.maxframesize)
+        except FrameTooLarge as exc:
+            self._warnRepeated("%s dropped a frame over its limit (maxframesize=%s): %s",
+                               self.name, self.maxframesize, exc, level=logging.ERROR)
+            return ()
         except FramingError as exc:
-            logFor(self).warning("%s dropped a bad frame (%s: %s)", self.name,
-                                 type(exc).__name__, exc)
+            self._warnRepeated("%s dropped a bad frame (%s: %s)", self.name,
+                               type(exc).__name__, exc)
             return ()
         return ((frame[0], frame[1]),)
 
@@ -441,19 +583,38 @@ class _Syntax:
 class _PercentSyntax(_Syntax):
     """1.14's format: "%" as "%25", each character of the sync message as "%<hex>"."""
 
-    __slots__ = ("_characters", "_text")
+    __slots__ = ("_characters", "_text", "_bytesEscapes", "_bytesPlan")
 
     def __init__(self, marker: Text) -> None:
         super().__init__(marker)
         text = marker.decode("latin-1") if isinstance(marker, bytes) else marker
         self._text = text                      # the sync message as str, for Escape
         self._characters = set(text)
+        # For bytes, both directions are bytes.replace passes (C speed, linear):
+        # escaping as 1.14 defined it, "%" first, then each character, when no
+        # character of the sync message occurs in an escape ("%", 0-9a-f);
+        # unescaping as Escape.replacementPlan orders it.
+        exact = self._characters.isdisjoint(_ESCAPE_CHARACTERS)
+        self._bytesEscapes: tuple[tuple[bytes, bytes], ...] | None = None
+        if exact and isinstance(marker, bytes):
+            self._bytesEscapes = ((b"%", b"%25"),) + tuple(
+                (c.encode("latin-1"), f"%{ord(c):x}".encode("ascii"))
+                for c in dict.fromkeys(text))
+        plan = _replacementPlan(tuple(text))
+        self._bytesPlan: tuple[tuple[bytes, bytes], ...] | None = None
+        if plan is not None and isinstance(marker, bytes):
+            self._bytesPlan = tuple((word.encode("latin-1"), char.encode("latin-1"))
+                                    for word, char in plan)
 
     def escape(self, data: Any) -> Any:
         if isinstance(data, bytes):
             # Bytes are escaped as the latin-1 characters of the same codes,
             # which is what 1.14 did with Python 2 strings.
             if b"%" not in data and not any(c in data for c in self.marker):
+                return data
+            if self._bytesEscapes is not None:
+                for char, word in self._bytesEscapes:
+                    data = data.replace(char, word)
                 return data
             return _percentEscape(data.decode("latin-1"), self._text).encode("latin-1")
         if "%" not in data and self._characters.isdisjoint(data):
@@ -464,6 +625,10 @@ class _PercentSyntax(_Syntax):
         if isinstance(body, bytes):
             if b"%" not in body:
                 return body
+            if self._bytesPlan is not None:
+                for word, char in self._bytesPlan:
+                    body = body.replace(word, char)
+                return body
             return _percentUnescape(body.decode("latin-1"), self._text).encode("latin-1")
         return _percentUnescape(body, self._text)
 
@@ -471,7 +636,8 @@ class _PercentSyntax(_Syntax):
 class _StuffingSyntax(_Syntax):
     """S (the sync message's first character) as E F, E (the one after S) as E E."""
 
-    __slots__ = ("escapeCharacter", "escapedEscape", "escapedStart")
+    __slots__ = ("escapeCharacter", "escapedEscape", "escapedStart", "_swap", "_marks",
+                 "_badEscape")
 
     def __init__(self, marker: Text) -> None:
         super().__init__(marker)
@@ -486,6 +652,21 @@ class _StuffingSyntax(_Syntax):
         self.escapeCharacter: Any = escape
         self.escapedEscape: Any = escape + escape
         self.escapedStart: Any = escape + follower
+        start = self.start
+        # See unescape. An escaped E is marked by S (bytes) or by S and a
+        # digit (str: translate is slow for non-ASCII str); an escaped S by E
+        # (bytes, then S and E are swapped) or by S and another digit (str).
+        self._swap: bytes | None = None
+        if isinstance(marker, bytes):
+            self._swap = bytes.maketrans(start + escape, escape + start)
+            self._marks: tuple[Any, Any] = (start, escape)
+        else:
+            digits = [d for d in "0123" if d not in (escape, start)]
+            self._marks = (start + digits[0], start + digits[1])
+        # After the escaped Es are marked, an E not followed by F is a bad escape.
+        self._badEscape: re.Pattern[Any] = re.compile(
+            re.escape(escape) + (b"(?!" if isinstance(marker, bytes) else "(?!")
+            + re.escape(follower) + (b")" if isinstance(marker, bytes) else ")"))
 
     def escape(self, data: Any) -> Any:
         if self.escapeCharacter in data:
@@ -496,10 +677,51 @@ class _StuffingSyntax(_Syntax):
 
     def unescape(self, body: Any, cutShort: bool) -> Any:
         """``cutShort``: the chunk was ended by a flush or the end of the
-        stream, not by the next sync message, so it may end inside an escape."""
+        stream, not by the next sync message, so it may end inside an escape.
+
+        Linear, in a few C-speed passes: the escape pairs are found by
+        ``replace`` (its leftmost, non-overlapping matches of E E are
+        exactly the pairs read left to right). S, which a chunk's body never
+        holds, marks their places meanwhile. A body with few escapes, or
+        one that does hold S (given to unescape() directly), is read pair
+        by pair instead.
+        """
         escape = self.escapeCharacter
-        if escape not in body:                   # the usual case: nothing escaped
+        escapes = body.count(escape)
+        if not escapes:                          # the usual case: nothing escaped
             return body
+        if escapes * 32 < len(body) or self.start in body:
+            # A few escapes are quicker to take one by one (and that is still
+            # linear: at most one step per 32 characters).
+            return self._unescapeSlowly(body, cutShort)
+        forEscape = self._marks[0]
+        marked = body.replace(self.escapedEscape, forEscape)
+        bad = self._badEscape.search(marked)
+        if bad is None:
+            return self._unmark(marked)
+        at = bad.start()
+        if self._swap is not None:               # each one-character mark stood for two
+            at += marked.count(forEscape, 0, at)
+        if at == len(body) - 1 and cutShort:
+            raise IncompleteChunk(
+                f"the chunk ended inside an escape sequence ({escape!r} after "
+                f"{_count(at, self.kind)}); what came before it is kept",
+                self._unmark(marked[:bad.start()]))
+        raise CorruptChunk(
+            f"dropped a chunk of {_count(len(body), self.kind)} with a bad escape "
+            f"sequence {body[at:at + 2]!r} at {at}: after {escape!r} only {escape!r} or "
+            f"{self.escapedStart[1:]!r} may follow")
+
+    def _unmark(self, marked: Any) -> Any:
+        """The message, from a body whose escaped Es are marked (and all valid)."""
+        forEscape, forStart = self._marks
+        if self._swap is not None:
+            return marked.replace(self.escapedStart, forStart).translate(self._swap)
+        marked = marked.replace(self.escapedStart, forStart)
+        return marked.replace(forEscape, self.escapeCharacter).replace(forStart, self.start)
+
+    def _unescapeSlowly(self, body: Any, cutShort: bool) -> Any:
+        escape = self.escapeCharacter
         parts: list[Any] = []
         at = 0
         while True:
@@ -590,7 +812,7 @@ class _ChunkStream:
             raise TypeError(f"{type(self).__name__}: this stream carries "
                             f"{syntax.kind.__name__} (its sync message is "
                             f"{syntax.marker!r}), not {type(text).__name__}: "
-                            f"{shortRepr(data)}")
+                            f"{_short(data)}")
         return text, syntax
 
     def _makeSyntax(self, kind: type) -> _Syntax:
@@ -632,19 +854,30 @@ class ChunkEncoder(_ChunkStream):
         return chunk
 
 
-# The decoder's states. The rules, for each character read:
-#   HUNTING  -- S: start matching a sync message (MARKER); anything else is junk,
-#               reported (CorruptChunk) once a whole sync message or the end follows.
-#   MARKER   -- the next character of the sync message: go on (BODY once it is all
-#               there); anything else: the S that began it is junk, and the
-#               characters after it are read again, HUNTING.
-#   BODY     -- S: the chunk is complete (it is returned) and a sync message begins
-#               (MARKER); anything else is data, unescaped when the chunk is complete.
+# The decoder's states, and the rules it keeps:
+#   HUNTING  -- looking for a whole sync message. Everything before the next
+#               one is junk: counted, and reported (CorruptChunk) once a whole
+#               sync message follows, or at the end. Then BODY.
+#   BODY     -- the chunk's data runs up to the next S (the first character of
+#               the sync message): there the chunk is complete (returned) and
+#               HUNTING starts again at that S, which normally begins the next
+#               sync message. Data beyond maxchunksize: ChunkTooLarge, the
+#               chunk is dropped, then SKIPPING.
+#   SKIPPING -- the rest of an oversized chunk is dropped, up to the next S
+#               (then HUNTING), a flush (HUNTING) or the end.
+#   DONE     -- after close().
 # flush() in BODY completes the chunk (then HUNTING); elsewhere it changes nothing.
 # close() completes it too and ends the stream (DONE). A chunk completed by either
 # inside an escape sequence, and a stream closed inside a sync message, are
 # reported as IncompleteChunk.
-HUNTING, MARKER, BODY, DONE = "hunting", "marker", "body", "done"
+#
+# Theory of operation (why it is linear): every search is a str/bytes find()
+# from where the last one stopped, never from the start of what is held; no
+# input is copied more than a bounded number of times: a piece read in
+# HUNTING has at most the last len(sync message) - 1 characters of the piece
+# before it put in front of it (the "carry": a sync message may be split
+# between pieces), and a chunk's data is joined once, when it is complete.
+HUNTING, MARKER, BODY, SKIPPING, DONE = "hunting", "marker", "body", "skipping", "done"
 
 _FLUSH = object()           # a flush() or close() waiting in the queue of input
 _CLOSE = object()
@@ -654,31 +887,41 @@ _SAMPLE = 24
 
 
 class ChunkDecoder(_ChunkStream):
-    """ChunkDecoder(syncmessage=None, escaping="percent") -> reads messages back from a stream of chunks
+    """ChunkDecoder(syncmessage=None, escaping="percent", maxchunksize=DEFAULT_MAX_CHUNK_SIZE) -> reads messages back from a stream of chunks
 
-    - syncmessage -- as given to the encoder (default: by the escaping and
+    - syncmessage  -- as given to the encoder (default: by the escaping and
       the kind of the first data)
-    - escaping    -- as given to the encoder
+    - escaping     -- as given to the encoder
+    - maxchunksize -- the longest chunk accepted, in bytes (characters) as
+      sent: escaped, without its sync message (default 16 MiB; None: no
+      limit)
 
     ``feed(data)`` the stream in pieces cut anywhere; ``nextChunk()`` returns
     each message in turn, then ``None`` when it needs more. A chunk is
     complete when the next one starts, or at ``flush()`` or ``close()``.
     ``nextChunk()`` raises :class:`CorruptChunk` or :class:`IncompleteChunk`
-    for damage; the decoder has already moved past it, so calling it again
-    carries on with the next chunk.
+    for damage, and :class:`ChunkTooLarge` (a ``CorruptChunk``) as soon as a
+    chunk grows past ``maxchunksize`` (what it held is dropped at once, and
+    the rest of it as it comes); the decoder has already moved past it, so
+    calling it again carries on with the next chunk. Those are the only
+    errors it raises for any data, and its time is linear in the data,
+    however it is cut.
     """
 
-    __slots__ = ("_input", "_offset", "_state", "_matched", "_body", "_junk", "_sample",
-                 "_closed")
+    __slots__ = ("maxchunksize", "_input", "_offset", "_state", "_carry", "_body",
+                 "_bodySize", "_junk", "_sample", "_closed")
 
-    def __init__(self, syncmessage: Text | None = None, escaping: str = "percent", *,
+    def __init__(self, syncmessage: Text | None = None, escaping: str = "percent",
+                 maxchunksize: int | None = DEFAULT_MAX_CHUNK_SIZE, *,
                  _owner: str | None = None) -> None:
         super().__init__(syncmessage, escaping, _owner=_owner)
+        self.maxchunksize = checkLimit(_owner or "ChunkDecoder", "maxchunksize", maxchunksize)
         self._input: deque[Any] = deque()   # pieces of stream, _FLUSH and _CLOSE, in order
         self._offset = 0                     # how much of _input[0] has been read
         self._state = HUNTING
-        self._matched = 0                    # of the sync message, in MARKER
+        self._carry: Any = None              # HUNTING: the end of the last piece
         self._body: list[Text] = []          # the escaped data so far, in BODY
+        self._bodySize = 0
         self._junk = 0                       # characters dropped since the last report
         self._sample: list[Text] = []        # the first of them
         self._closed = False
@@ -704,11 +947,12 @@ class ChunkDecoder(_ChunkStream):
 
     def nextChunk(self) -> Text | None:
         """The next whole message, or None if more data is needed."""
-        raw = self.nextRawChunk()
+        raw = self._nextBody()
         if raw is None:
             return None
-        chunk, cutShort = raw
-        return self.unescape(chunk[len(self._syntax.marker):], cutShort)  # type: ignore[union-attr]
+        body, cutShort = raw
+        message: Text = self._syntax.unescape(body, cutShort)  # type: ignore[union-attr]
+        return message
 
     def unescape(self, data: Text | bytearray, cutShort: bool = False) -> Text:
         """The message that the escaped ``data`` (a chunk without its sync message) carries.
@@ -727,14 +971,23 @@ class ChunkDecoder(_ChunkStream):
         its escaped data) and True if it was ended by a flush or the end of the
         stream rather than by the next sync message; None if more data is needed.
 
-        Raises :class:`CorruptChunk` for junk dropped and
-        :class:`IncompleteChunk` for a stream ending inside a sync message.
+        Raises :class:`CorruptChunk` for junk dropped, :class:`ChunkTooLarge`
+        for a chunk over ``maxchunksize`` and :class:`IncompleteChunk` for a
+        stream ending inside a sync message.
         """
+        raw = self._nextBody()
+        if raw is None:
+            return None
+        body, cutShort = raw
+        return self._syntax.marker + body, cutShort  # type: ignore[union-attr]
+
+    # ----------------------------------------------------------- the states
+    def _nextBody(self) -> tuple[Text, bool] | None:
+        """The next chunk's escaped data and whether it was cut short, or None."""
         pieces = self._input
         while pieces:
             piece = pieces[0]
             if piece is _FLUSH or piece is _CLOSE:
-                pieces.popleft()
                 raw = self._endChunk(final=piece is _CLOSE)
                 if raw is not None:
                     return raw
@@ -743,71 +996,95 @@ class ChunkDecoder(_ChunkStream):
             assert syntax is not None            # set by the first feed()
             state = self._state
             if state is BODY:
-                end = piece.find(syntax.start, self._offset)
+                offset = self._offset
+                end = piece.find(syntax.start, offset)
+                size = (len(piece) if end < 0 else end) - offset
+                limit = self.maxchunksize
+                if limit is not None and self._bodySize + size > limit:
+                    self._tooLarge(end, syntax)
                 if end < 0:
-                    self._body.append(piece[self._offset:] if self._offset else piece)
+                    self._body.append(piece[offset:] if offset else piece)
+                    self._bodySize += size
                     self._nextPiece()
                     continue
-                self._body.append(piece[self._offset:end])
-                self._offset = end
-                self._state, self._matched = MARKER, 0
-                return self._completeChunk(cutShort=False)
-            if state is MARKER:
-                self._readMarker(piece, syntax.marker)
-            else:
-                self._hunt(piece, syntax.start)
-
+                body = self._body
+                if body:
+                    body.append(piece[offset:end])
+                    data = syntax.empty.join(body)
+                    self._body, self._bodySize = [], 0
+                else:
+                    data = piece[offset:end]
+                marker = syntax.marker
+                if piece.startswith(marker, end):     # the next chunk, as it should be
+                    self._offset = end + len(marker)
+                    if self._offset == len(piece):
+                        self._nextPiece()
+                else:                                 # what starts at S is read HUNTING
+                    self._offset = end
+                    self._state = HUNTING
+                return data, False
+            if state is HUNTING:
+                self._hunt(piece, syntax)
+            else:                                # SKIPPING
+                end = piece.find(syntax.start, self._offset)
+                if end < 0:
+                    self._nextPiece()
+                else:
+                    self._offset, self._state = end, HUNTING
         return None
 
-    # ----------------------------------------------------------- the states
     def _nextPiece(self) -> None:
         self._input.popleft()
         self._offset = 0
 
-    def _hunt(self, piece: Text, start: Any) -> None:
-        """HUNTING: skip to the next S; report what was skipped."""
-        found = piece.find(start, self._offset)
-        self._dropJunk(piece[self._offset:found if found >= 0 else None])
-        if found < 0:
-            self._nextPiece()
-            return
-        self._offset = found
-        self._state, self._matched = MARKER, 0
-
-    def _readMarker(self, piece: Text, marker: Any) -> None:
-        """MARKER: match as much of the sync message as this piece holds."""
-        offset, matched = self._offset, self._matched
-        got = piece[offset:offset + len(marker) - matched]
-        same = len(got) if marker.startswith(got, matched) else 0
-        while same < len(got) and got[same] == marker[matched + same]:
-            same += 1
-        if same == len(got):                               # all of it matches
-            self._matched = matched + same
-            self._offset = offset + same
+    def _hunt(self, piece: Any, syntax: _Syntax) -> None:
+        """HUNTING: find the next whole sync message; count what comes before as junk."""
+        marker = syntax.marker
+        offset = self._offset
+        carry = self._carry
+        if carry is not None:
+            # The end of the last piece may begin a sync message: read it again
+            # in front of this piece (at most len(marker) - 1 characters).
+            self._carry = None
+            piece = self._input[0] = carry + piece[offset:]
+            offset = self._offset = 0
+        found = piece.find(marker, offset)
+        if found >= 0:
+            self._dropJunk(piece, offset, found)
+            self._offset = found + len(marker)
             if self._offset == len(piece):
                 self._nextPiece()
-            if self._matched == len(marker):
-                self._state, self._body = BODY, []
-                self._reportJunk()              # once per damaged stretch, not per S in it
+            self._state, self._body, self._bodySize = BODY, [], 0
+            self._reportJunk()              # once per damaged stretch, not per S in it
             return
-        # Not a sync message. Its S is junk; read what followed the S again,
-        # HUNTING, in case another sync message begins inside it.
-        self._state = HUNTING
-        if matched == 0:
-            self._dropJunk(piece[offset:offset + 1])
-            self._offset = offset + 1
-            return
-        self._dropJunk(marker[:1])
-        self._input[0] = piece[offset:]
-        self._offset = 0
-        if matched > 1:
-            self._input.appendleft(marker[1:matched])
+        # No whole sync message: the last len(marker) - 1 characters, from the
+        # first S among them, may begin one; keep them for the next piece.
+        tail = piece.find(syntax.start, max(offset, len(piece) - len(marker) + 1))
+        if tail < 0:
+            self._dropJunk(piece, offset, len(piece))
+        else:
+            self._dropJunk(piece, offset, tail)
+            self._carry = piece[tail:]
+        self._nextPiece()
 
-    def _dropJunk(self, junk: Text) -> None:
-        if junk:
-            self._junk += len(junk)
+    def _tooLarge(self, end: int, syntax: _Syntax) -> None:
+        """BODY: the chunk goes past maxchunksize; drop it and raise ChunkTooLarge."""
+        held = self._bodySize + (end if end >= 0 else len(self._input[0])) - self._offset
+        self._body, self._bodySize = [], 0
+        if end < 0:
+            self._nextPiece()
+            self._state = SKIPPING
+        else:
+            self._offset, self._state = end, HUNTING
+        raise ChunkTooLarge(f"dropped a chunk of {'at least ' if end < 0 else ''}"
+                            f"{_count(held, syntax.kind)}, more than maxchunksize="
+                            f"{self.maxchunksize}", self.maxchunksize)
+
+    def _dropJunk(self, piece: Any, start: int, end: int) -> None:
+        if end > start:
+            self._junk += end - start
             if sum(map(len, self._sample)) < _SAMPLE:
-                self._sample.append(junk[:_SAMPLE])
+                self._sample.append(piece[start:min(end, start + _SAMPLE)])
 
     def _reportJunk(self) -> None:
         if not self._junk:
@@ -821,31 +1098,47 @@ class ChunkDecoder(_ChunkStream):
                            f"message {syntax.marker!r}")
 
     def _endChunk(self, final: bool) -> tuple[Text, bool] | None:
-        """A flush or the end of the stream: complete what is in progress."""
+        """A flush or the end of the stream (still first in the queue): complete
+        what is in progress. The marker is taken off the queue before anything
+        is returned or raised, except that junk is reported first, leaving it."""
         state = self._state
-        if final:
-            self._state = DONE
         if state is BODY:
-            if not final:
-                self._state = HUNTING
+            self._input.popleft()
+            self._state = DONE if final else HUNTING
             return self._completeChunk(cutShort=True)
-        if state is MARKER and final:
-            syntax = self._syntax
+        if state is SKIPPING:
+            self._state = HUNTING
+        if not final:
+            self._input.popleft()
+            return None
+        syntax = self._syntax
+        carry, self._carry = self._carry, None
+        partial = 0
+        if carry is not None and syntax is not None:
+            # How much of the end of the stream begins a sync message.
+            partial = next((size for size in range(len(carry), 0, -1)
+                            if syntax.marker.startswith(carry[-size:])), 0)
+            self._dropJunk(carry, 0, len(carry) - partial)
+            if partial:
+                self._carry = carry[len(carry) - partial:]
+        self._reportJunk()                      # raises, leaving _CLOSE for the next call
+        self._input.popleft()
+        self._state, self._carry = DONE, None
+        if partial:
             assert syntax is not None
             raise IncompleteChunk(f"the stream ended inside a sync message: got "
-                                  f"{syntax.marker[:self._matched]!r} of "
-                                  f"{syntax.marker!r}")
-        if final:
-            self._reportJunk()
+                                  f"{syntax.marker[:partial]!r} of {syntax.marker!r}")
         return None
 
     def _completeChunk(self, cutShort: bool) -> tuple[Text, bool]:
-        """The chunk read so far, as it was in the stream, and ``cutShort``."""
+        """The chunk read so far (its escaped data) and ``cutShort``."""
         syntax = self._syntax
         assert syntax is not None
         body: Text = syntax.empty.join(self._body)
-        self._body = []
-        return syntax.marker + body, cutShort
+        self._body, self._bodySize = [], 0
+        return body, cutShort
+
+
 class DataChunker(_ShutdownLoop):
     """DataChunker(syncmessage=None, escaping="percent") -> sends each message as a chunk of one stream
 
@@ -882,11 +1175,16 @@ class DataChunker(_ShutdownLoop):
 
 
 class DataDeChunker(_ShutdownLoop):
-    """DataDeChunker(syncmessage=None, escaping="percent") -> sends the messages carried by a stream of chunks
+    """DataDeChunker(syncmessage=None, escaping="percent", maxchunksize=DEFAULT_MAX_CHUNK_SIZE) -> sends the messages carried by a stream of chunks
 
-    - syncmessage -- as given to the DataChunker (default: by the escaping
+    - syncmessage  -- as given to the DataChunker (default: by the escaping
       and the kind of the first data)
-    - escaping    -- as given to the DataChunker
+    - escaping     -- as given to the DataChunker
+    - maxchunksize -- the longest chunk accepted (escaped, as sent), in
+      bytes or characters; None for no limit. Past it the component logs an
+      error naming the limit, sends ``producerFinished`` (carrying the
+      :class:`ChunkTooLarge`) out of ``"signal"`` and ends: on a network
+      connection, that closes it.
     """
 
     Inboxes = {"inbox": "the stream of chunks, cut anywhere (str or bytes)",
@@ -894,12 +1192,16 @@ class DataDeChunker(_ShutdownLoop):
                "control": "shutdown signalling"}
     Outboxes = {"outbox": "the messages, one per chunk", "signal": "shutdown signalling"}
 
+    _limitName = "maxchunksize"
+
     def __init__(self, syncmessage: Text | None = None, escaping: str = "percent",
-                 **argd: Any) -> None:
+                 maxchunksize: int | None = DEFAULT_MAX_CHUNK_SIZE, **argd: Any) -> None:
         super().__init__(**argd)
-        self.decoder = ChunkDecoder(syncmessage, escaping, _owner="DataDeChunker")
+        self.decoder = ChunkDecoder(syncmessage, escaping, maxchunksize,
+                                    _owner="DataDeChunker")
         self.syncmessage = self.decoder.syncmessage
         self.escaping = self.decoder.escaping
+        self.maxchunksize = self.decoder.maxchunksize
         self._cutShort = False
 
     def unEscapeSyncMessage(self, message: Text) -> Text:
@@ -912,7 +1214,7 @@ class DataDeChunker(_ShutdownLoop):
         the sync message."""
         text, syntax = self.decoder._syntaxFor(chunk, "a chunk")
         if not text.startswith(syntax.marker):
-            raise IncompleteChunk(f"the chunk {shortRepr(text)} does not start with the sync "
+            raise IncompleteChunk(f"the chunk {_short(text)} does not start with the sync "
                                   f"message {syntax.marker!r}")
         return self.unEscapeSyncMessage(text[len(syntax.marker):])
 
@@ -935,31 +1237,32 @@ class DataDeChunker(_ShutdownLoop):
     def _turn(self) -> None:
         # Messages on two inboxes carry no order between them: a flush applies
         # to all the data that has arrived by the time it is seen.
-        while self.shouldFlush():
+        while self._oversized is None and self.shouldFlush():
             self.decoder.flush()
             for message in self._chunks():
                 self.deliver(message)
 
-    def _chunks(self) -> Iterator[Text]:
-        """The messages the decoder can complete now; damage is logged."""
+    def _chunks(self) -> list[Text]:
+        """The messages the decoder can complete now; damage is logged. A
+        chunk over the limit stops the component (``_oversized``)."""
         decoder = self.decoder
+        found: list[Text] = []
         while True:
             try:
                 raw = decoder.nextRawChunk()
                 if raw is None:
-                    return
+                    return found
                 chunk, self._cutShort = raw
-                message = self.decodeChunk(chunk)
+                found.append(self.decodeChunk(chunk))
+            except ChunkTooLarge as exc:
+                self._oversized = exc
+                return found
             except IncompleteChunk as exc:
-                logFor(self).warning("%s: IncompleteChunk: %s", self.name, exc)
-                data = getattr(exc, "data", None)
-                if data is None:
-                    continue
-                message = data
+                self._warnRepeated("%s: IncompleteChunk: %s", self.name, exc)
+                if exc.data is not None:
+                    found.append(exc.data)
             except CorruptChunk as exc:
-                logFor(self).warning("%s: CorruptChunk: %s", self.name, exc)
-                continue
-            yield message
+                self._warnRepeated("%s: CorruptChunk: %s", self.name, exc)
 
 
 __kamaelia_components__ = (Framer, DeFramer, DataChunker, DataDeChunker)

@@ -43,7 +43,9 @@ middle item of the buffer: numbers from the middle up to the threshold are
 later, the others earlier. ``modulo=None`` means numbers never wrap.
 
 An item equal to its neighbour (the same number and data: a duplicated
-packet), or to the item sent just before, is dropped. A message that is
+packet), or to the item sent just before (for data that can be hashed:
+the component keeps only the number and the hash of the item it sent
+last, not the item), is dropped. A message that is
 not such a pair, or whose number is outside ``0 .. modulo - 1``, is logged
 as an error (logger ``Kamaelia.Protocol.RecoverOrder``) and skipped.
 :meth:`RecoverOrder.insertitem` does the ordered insertion into a list
@@ -74,6 +76,14 @@ __all__ = ["RecoverOrder"]
 log = logging.getLogger(__name__)
 
 
+def _fingerprint(item: Any) -> tuple[int, type, int] | None:
+    """(seqnum, type and hash of the data), or None for data that cannot be hashed."""
+    try:
+        return (item[0], type(item[1]), hash(item[1]))
+    except TypeError:
+        return None
+
+
 class RecoverOrder(component):
     """RecoverOrder(bufsize=30, modulo=2**32) -> sends (seqnum, data) items in sequence order
 
@@ -94,7 +104,9 @@ class RecoverOrder(component):
         self.bufsize = bufsize
         self.modulo = modulo
         self.buffer: list[Any] = []
-        self._last: Any = None                 # the item sent last
+        # What identifies the item sent last: its number and the hash of its
+        # data (not the item itself, which would be kept alive until the next).
+        self._last: tuple[int, type, int] | None = None
 
     def _key(self, seqnum: int, thresh: int) -> int:
         """Where ``seqnum`` goes, measured from ``thresh`` (the earliest place)."""
@@ -131,9 +143,11 @@ class RecoverOrder(component):
 
     def _emit(self) -> None:
         item = self.buffer.pop(0)
-        if item == self._last or (self.buffer and self.buffer[0] == item):
+        mark = _fingerprint(item)
+        if (mark is not None and mark == self._last) or (
+                self.buffer and self.buffer[0] == item):
             return                                  # a duplicate
-        self._last = item
+        self._last = mark
         self.send(item, "outbox")
 
     def _handleWaiting(self) -> None:

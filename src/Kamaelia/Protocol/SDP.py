@@ -82,6 +82,15 @@ understand): the reason is logged as a warning (logger
 ``Kamaelia.Protocol.SDP``), the lines up to the next ``v=`` are skipped,
 and parsing carries on.
 
+A description may be at most ``maxsize`` characters (``SDPParser(maxsize=
+65536)``, ``None`` for no limit; session descriptions are rarely over a
+few kilobytes). One that grows past it is dropped at once
+(:class:`DescriptionTooLarge`, an ``SDPError``); the component logs an
+error naming the limit, sends ``producerFinished`` out of ``"signal"``
+and ends (on a connection, that closes it). Parsing is linear in the
+input: each line is read once, with regular expressions that cannot
+backtrack.
+
 :class:`SessionDescriptionParser` is that parser as a plain object
 (``feed(line)`` returns the descriptions completed, ``close()`` the last
 one), and :func:`parseLine` reads one line; both raise only
@@ -106,14 +115,16 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import deque
 from typing import Any, Iterator
 
 from Axon.Component import component
 from Axon.Ipc import ipc, producerFinished, shutdownMicroprocess
+from Kamaelia.Support._limits import MAX_LINE_LENGTH, checkLimit, endOversized
 from Kamaelia.Util._stream import shortRepr
 
-__all__ = ["SDPParser", "SessionDescriptionParser", "parseLine", "SDPError", "AllDone",
-           "ShutdownNow"]
+__all__ = ["SDPParser", "SessionDescriptionParser", "parseLine", "SDPError",
+           "DescriptionTooLarge", "AllDone", "ShutdownNow"]
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +139,10 @@ class SDPError(ValueError):
     def __init__(self, message: str, line: str | None = None) -> None:
         super().__init__(message)
         self.line = line
+
+
+class DescriptionTooLarge(SDPError):
+    """A session description longer than the parser's ``maxsize``; it was dropped."""
 
 
 class AllDone(Exception):
@@ -160,7 +175,7 @@ _KEYS = {"v": "protocol_version", "o": "origin", "s": "sessionname", "i": "infor
 def _match(pattern: re.Pattern[str], value: str, what: str, line: str) -> re.Match[str]:
     found = pattern.fullmatch(value)
     if found is None:
-        raise SDPError(f"cannot read the {what} in {line!r}", line)
+        raise SDPError(f"cannot read the {what} in {_show(line)}", line)
     return found
 
 
@@ -169,20 +184,34 @@ def _seconds(term: str, line: str) -> int:
     return int(found[1]) * _UNITS[found[2]]
 
 
+def _show(line: str) -> str:
+    return shortRepr(line)
+
+
 def parseLine(line: str) -> tuple[str, str, Any]:
     """``(type, key, value)`` for one SDP line (see the module docstring for the values).
 
     Raises :class:`SDPError` for a line that is not ``<letter>=<value>`` with
-    a value of the right form for its type.
+    a value of the right form for its type (a number too long for Python to
+    read included), and nothing else for any ``str``.
     """
+    try:
+        return _parseLine(line)
+    except SDPError:
+        raise
+    except ValueError as exc:       # int() of more digits than it reads
+        raise SDPError(f"cannot read a number in {_show(line)}: {exc}", line) from None
+
+
+def _parseLine(line: str) -> tuple[str, str, Any]:
     found = _LINE.fullmatch(line)
     if found is None:
-        raise SDPError(f"not an SDP line (<type>=<value>): {line!r}", line)
+        raise SDPError(f"not an SDP line (<type>=<value>): {_show(line)}", line)
     kind, value = found[1], found[2]
     key = _KEYS.get(kind, "unknown")
     if kind == "v":
         if value != "0":
-            raise SDPError(f"only SDP version 0 is known, not {line!r}", line)
+            raise SDPError(f"only SDP version 0 is known, not {_show(line)}", line)
         return kind, key, 0
     if kind == "o":
         user, sid, ver, ntype, atype, addr = _match(_ORIGIN, value, "origin", line).groups()
@@ -206,14 +235,14 @@ def parseLine(line: str) -> tuple[str, str, Any]:
     if kind == "r":
         terms = value.split()
         if len(terms) < 2:
-            raise SDPError(f"a repeat needs an interval and a duration: {line!r}", line)
+            raise SDPError(f"a repeat needs an interval and a duration: {_show(line)}", line)
         seconds = [_seconds(term, line) for term in terms]
         return kind, key, (seconds[0], seconds[1], seconds[2:])
     if kind == "z":
         adjustments = []
         terms = value.split()
         if not terms or len(terms) % 2:
-            raise SDPError(f"time zone adjustments come in pairs: {line!r}", line)
+            raise SDPError(f"time zone adjustments come in pairs: {_show(line)}", line)
         for at in range(0, len(terms), 2):
             pair = _match(_ZONE, f"{terms[at]} {terms[at + 1]}", "time zone adjustment", line)
             adjustments.append((int(pair[1]), int(pair[2]) * _UNITS[pair[3]]))
@@ -239,30 +268,44 @@ _MEDIA_MULTIPLE = "a"
 
 
 class SessionDescriptionParser:
-    """SessionDescriptionParser() -> reads session descriptions, line by line
+    """SessionDescriptionParser(maxsize=65536) -> reads session descriptions, line by line
+
+    - maxsize -- the largest description, in characters of its lines (None:
+      no limit)
 
     ``feed(line)`` returns the list of descriptions it completed (a ``v=``
     line completes the one before); ``close()`` returns the last one (or
     None). Both raise :class:`SDPError` for a description that breaks the
-    rules; the parser then skips to the next ``v=`` line.
+    rules, and :class:`DescriptionTooLarge` (an ``SDPError``) for one that
+    grows past ``maxsize`` (it is dropped at once); the parser then skips
+    to the next ``v=`` line.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, maxsize: int | None = MAX_LINE_LENGTH) -> None:
+        self.maxsize = checkLimit("SessionDescriptionParser", "maxsize", maxsize)
         self.session: dict[str, Any] | None = None
         self._skipping = False        # after an error: until the next v= line
         self._seen = ""               # the types seen in the current part
         self._inMedia = False
+        self._size = 0                # of the description in progress
 
     def feed(self, line: str) -> list[dict[str, Any]]:
         """Read one line (without its line ending); the descriptions completed."""
         line = line.rstrip("\r\n")
         if not line:
             return []
+        limit = self.maxsize
+        if limit is not None and not self._skipping and (
+                len(line) + (0 if line.startswith("v=") else self._size) > limit):
+            self.discard()
+            raise DescriptionTooLarge(f"a session description longer than maxsize={limit} "
+                                      f"characters was dropped, at {_show(line)}", line)
         try:
             kind, key, value = parseLine(line)
         except SDPError:
             self.discard()
             raise
+        self._size = (0 if kind == "v" else self._size) + len(line) + 1
         if kind == "v":
             previous, previousInMedia = self.session, self._inMedia
             self.session = {}
@@ -275,7 +318,7 @@ class SessionDescriptionParser:
             return []
         if self.session is None:
             self._skipping = True
-            raise SDPError(f"a session description starts with v=0, not {line!r}", line)
+            raise SDPError(f"a session description starts with v=0, not {_show(line)}", line)
         try:
             self._add(kind, key, value, line)
         except SDPError:
@@ -315,7 +358,7 @@ class SessionDescriptionParser:
         missing = [k for k in _SESSION_MANDATORY if _KEYS[k] not in session]
         if missing:
             raise SDPError(f"the session description has no {', '.join(m + '=' for m in missing)}"
-                           f" line before {'the end' if line is None else repr(line)}", line)
+                           f" line before {'the end' if line is None else _show(line)}", line)
 
     def _add(self, kind: str, key: str, value: Any, line: str) -> None:
         session = self.session
@@ -325,7 +368,7 @@ class SessionDescriptionParser:
                 self._checkMandatory(session, line)
             elif "connection" not in session and "connection" not in session["media"][-1]:
                 raise SDPError(f"a media description has no c= line and neither has the "
-                               f"session, before {line!r}", line)
+                               f"session, before {_show(line)}", line)
             self._inMedia, self._seen = True, ""
             session.setdefault("media", []).append({key: value})
             return
@@ -337,14 +380,14 @@ class SessionDescriptionParser:
             single, multiple = _SESSION_SINGLE, _SESSION_MULTIPLE
         where = "a media description" if self._inMedia else "the session part"
         if kind not in single and kind not in multiple:
-            raise SDPError(f"{kind}= is not understood in {where}: {line!r}", line)
+            raise SDPError(f"{kind}= is not understood in {where}: {_show(line)}", line)
         if kind not in multiple and kind in self._seen:
-            raise SDPError(f"a second {kind}= line in {where}: {line!r}", line)
+            raise SDPError(f"a second {kind}= line in {where}: {_show(line)}", line)
         self._seen += kind
         if kind == "r":
             times = part.get("time")
             if not times:
-                raise SDPError(f"r= must follow a t= line: {line!r}", line)
+                raise SDPError(f"r= must follow a t= line: {_show(line)}", line)
             times[-1][2].append(value)
         elif kind in multiple:
             part.setdefault(key, []).append(value)
@@ -353,18 +396,24 @@ class SessionDescriptionParser:
 
 
 class SDPParser(component):
-    """SDPParser() -> sends a dict for each session description whose lines arrive"""
+    """SDPParser(maxsize=65536) -> sends a dict for each session description whose lines arrive
+
+    - maxsize -- the largest description, in characters (None: no limit);
+      past it the component logs an error naming the limit, sends
+      ``producerFinished`` out of ``"signal"`` and ends
+    """
 
     Inboxes = {"inbox": "SDP lines, one per message (str, or bytes as UTF-8)",
                "control": "shutdown signalling"}
     Outboxes = {"outbox": "parsed session descriptions (dicts)",
                 "signal": "shutdown signalling, and other control messages passed on"}
 
-    def __init__(self, **argd: Any) -> None:
+    def __init__(self, maxsize: int | None = MAX_LINE_LENGTH, **argd: Any) -> None:
         super().__init__(**argd)
-        self.parser = SessionDescriptionParser()
+        self.parser = SessionDescriptionParser(maxsize)
+        self.maxsize = self.parser.maxsize
         self.shutdownMsg: ipc | None = None
-        self._lines: list[str] = []
+        self._lines: deque[str] = deque()
 
     def handleControl(self) -> None:
         """Raise AllDone (producerFinished) or ShutdownNow (shutdownMicroprocess);
@@ -383,9 +432,9 @@ class SDPParser(component):
         """Yield None while no line is waiting, then the next non-empty line."""
         while True:
             while not self._lines and self.dataReady("inbox"):
-                self._lines = self._split(self.recv("inbox"))
+                self._lines = deque(self._split(self.recv("inbox")))
             if self._lines:
-                yield self._lines.pop(0)
+                yield self._lines.popleft()
                 return
             self.handleControl()
             self.pause()
@@ -420,10 +469,13 @@ class SDPParser(component):
                 if line is None:
                     continue
                 try:
-                    for session in parser.feed(line):
-                        self.sendOutParsedSDP(session)
+                    self._parse(line)
+                except DescriptionTooLarge as exc:
+                    endOversized(self, exc, "maxsize", self.maxsize)
+                    return
                 except SDPError as exc:
                     self._report(exc)
+                line = None                  # held no longer than needed
         except AllDone:
             try:
                 last = parser.close()
@@ -435,6 +487,10 @@ class SDPParser(component):
         except ShutdownNow:
             pass
         self.send(self.shutdownMsg or producerFinished(self), "signal")
+
+    def _parse(self, line: str) -> None:
+        for session in self.parser.feed(line):
+            self.sendOutParsedSDP(session)
 
 
 __kamaelia_components__ = (SDPParser,)

@@ -183,3 +183,26 @@ def test_fuzz_parse_model_raises_only_parseerror(lines: list[str]) -> None:
     for record in records:
         assert record == [] or record[0] in ("entity", "relation")
     commands(records)
+
+
+def test_ERParser_past_maxsize_logs_signals_and_ends_without_records(
+        caplog: pytest.LogCaptureFixture) -> None:
+    assert ERParser().maxsize == 16 * 1024 * 1024
+    parser = ERParser(maxsize=50)
+    with caplog.at_level(logging.ERROR, logger="Kamaelia.Experimental.ERParsing"):
+        sink = run(parser, ["entity a\n"] * 10, [producerFinished()])
+    assert sink.got == [] and [type(m) for m in sink.control] == [producerFinished]
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "maxsize=50" in errors[0]
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(st.lists(st.text(max_size=20) | st.sampled_from(
+    ["entity", "relation", "relation r(", "entity e(x)", ":", "\ud800", "\x00", " ", "\t:"]),
+    max_size=10))
+def test_fuzz_parse_model_of_hostile_text_raises_only_parseerror(lines: list[str]) -> None:
+    try:
+        records = list(parse_model(lines))
+    except ParseError:
+        return
+    assert all(isinstance(r, list) for r in records)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import gc
 import logging
 import pickle
 import random
 import re
+import sys
 from typing import Any, Callable
 
 import pytest
@@ -18,7 +20,7 @@ from componentharness import (Collector, assertBadMessageSkipped, assertShutdown
                               assertUnexpectedControlIgnored, attach, run)
 from Kamaelia.Chassis.Pipeline import Pipeline
 from Kamaelia.Protocol import Framing
-from Kamaelia.Protocol.Framing import (DEFAULT_SYNC_BYTES, DEFAULT_SYNC_MESSAGE,
+from Kamaelia.Protocol.Framing import (DEFAULT_SYNC_BYTES, DEFAULT_SYNC_MESSAGE, ChunkTooLarge,
                                        DEFAULT_SYNC_TEXT, ESCAPINGS, ChunkDecoder,
                                        ChunkEncoder, CorruptChunk, CorruptFrame,
                                        DataChunker, DataDeChunker, DeFramer, Framer,
@@ -940,3 +942,242 @@ def test_fromString_raises_only_its_documented_errors(data: Text) -> None:
     except (CorruptFrame, ShortFrame):
         return
     assert SimpleFrame.fromString(bytes(frame) if isinstance(data, bytes) else str(frame)) == frame
+
+
+# ================================================= limits and hostile input
+def test_the_default_limits_are_16_MiB() -> None:
+    assert Framing.DEFAULT_MAX_CHUNK_SIZE == Framing.DEFAULT_MAX_FRAME_SIZE == 16 * 1024 * 1024
+    assert ChunkDecoder().maxchunksize == DataDeChunker().maxchunksize == 16 * 1024 * 1024
+    assert DeFramer().maxframesize == 16 * 1024 * 1024
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "10"])
+def test_a_bad_limit_is_refused_naming_it(bad: Any) -> None:
+    with pytest.raises(ValueError, match=re.escape(f"maxchunksize must be a positive int or "
+                                                   f"None, not {bad!r}")):
+        ChunkDecoder(maxchunksize=bad)
+    with pytest.raises(ValueError, match="maxframesize"):
+        DeFramer(maxframesize=bad)
+
+
+@pytest.mark.parametrize("escaping", ESCAPINGS)
+def test_a_chunk_of_exactly_maxchunksize_is_accepted(escaping: str) -> None:
+    encoder = ChunkEncoder(escaping=escaping)
+    decoder = ChunkDecoder(escaping=escaping, maxchunksize=10)
+    decoder.feed(encoder.encode(b"0123456789") + encoder.encode(b"next"))
+    assert drain(decoder) == [b"0123456789"]
+
+
+@pytest.mark.parametrize("escaping", ESCAPINGS)
+@pytest.mark.parametrize("cut", [1, 3, 1000])
+def test_a_chunk_over_maxchunksize_is_dropped_and_the_next_one_read(escaping: str,
+                                                                    cut: int) -> None:
+    encoder = ChunkEncoder(escaping=escaping)
+    stream = encoder.encode(b"ok") + encoder.encode(b"y" * 30) + encoder.encode(b"after")
+    decoder = ChunkDecoder(escaping=escaping, maxchunksize=10)
+    found: list[Any] = []
+    for at in range(0, len(stream), cut):
+        decoder.feed(stream[at:at + cut])
+        while True:
+            try:
+                chunk = decoder.nextChunk()
+            except ChunkTooLarge as exc:
+                found.append((ChunkTooLarge, exc.limit))
+                assert "more than maxchunksize=10" in str(exc)
+                continue
+            if chunk is None:
+                break
+            found.append(chunk)
+    decoder.close()
+    assert found + drain(decoder) == [b"ok", (ChunkTooLarge, 10), b"after"]
+
+
+def test_the_decoder_never_holds_more_than_maxchunksize_of_a_chunk() -> None:
+    decoder = ChunkDecoder(escaping=STUFFING, maxchunksize=1000)
+    decoder.feed(M)
+    raised = 0
+    for _ in range(300):                 # a chunk that never ends, 30 KB
+        decoder.feed(b"z" * 100)
+        try:
+            assert decoder.nextChunk() is None
+        except ChunkTooLarge:
+            raised += 1
+        assert sum(map(len, decoder._body)) <= 1000
+        assert sum(len(p) for p in decoder._input if isinstance(p, bytes)) <= 100
+    assert raised == 1                   # once; the rest of the chunk is dropped quietly
+
+
+def test_ChunkTooLarge_is_a_CorruptChunk_so_old_callers_carry_on() -> None:
+    assert issubclass(ChunkTooLarge, CorruptChunk)
+    assert issubclass(Framing.FrameTooLarge, CorruptFrame)
+
+
+@pytest.mark.parametrize("escaping", ESCAPINGS)
+def test_DataDeChunker_past_its_limit_logs_signals_and_ends(
+        escaping: str, caplog: pytest.LogCaptureFixture) -> None:
+    encoder = ChunkEncoder(escaping=escaping)
+    dechunker = DataDeChunker(escaping=escaping, maxchunksize=100)
+    with caplog.at_level(logging.ERROR, logger=LOGGER):
+        sink = run(dechunker, [encoder.encode(b"first") + encoder.encode(b"second"),
+                               encoder.encode(b"x" * 50)[:40], b"x" * 100, b"never read"])
+    assert sink.got == [b"first", b"second"]
+    assert len(sink.control) == 1 and isinstance(sink.control[0], producerFinished)
+    assert isinstance(sink.control[0].message, ChunkTooLarge)
+    assert dechunker._isStopped()
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1
+    assert dechunker.name in errors[0] and "maxchunksize=100" in errors[0]
+
+
+def test_DataDeChunker_with_no_limit_takes_any_chunk() -> None:
+    big = bytes(range(256)) * 400
+    sink = run(DataDeChunker(maxchunksize=None), [ChunkEncoder().encode(big)],
+               [producerFinished()])
+    assert sink.got == [big]
+
+
+def test_a_flood_of_broken_chunks_is_logged_once_with_a_count(
+        caplog: pytest.LogCaptureFixture) -> None:
+    flood = (M + b"\xc1x") * 500                       # 500 chunks with a bad escape
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        sink = run(StuffingDataDeChunker(), [flood, M + b"good"], [producerFinished()])
+    assert sink.got == [b"good"]
+    messages = [r.getMessage() for r in caplog.records if r.name == LOGGER]
+    assert len(messages) == 2                           # the first, then the count
+    assert "bad escape" in messages[0]
+    assert "499 times more" in messages[1]
+
+
+def test_fromString_reads_a_header_with_numbers_too_long_for_int_as_corrupt() -> None:
+    for header in (b"9" * 5000 + b" 1\nx", b"1 " + b"9" * 5000 + b"\nx",
+                   b"-" + b"1" * 4301 + b" 0\n"):
+        with pytest.raises(CorruptFrame, match="too long to read"):
+            SimpleFrame.fromString(header)
+        with pytest.raises(CorruptFrame, match="too long to read"):
+            SimpleFrame.fromString(header.decode())
+
+
+def test_fromString_refuses_a_frame_over_maxframesize_before_copying_it() -> None:
+    assert SimpleFrame.fromString(b"1 4\nabcd", maxframesize=4) == (1, b"abcd")
+    with pytest.raises(Framing.FrameTooLarge, match="more than maxframesize=3") as caught:
+        SimpleFrame.fromString(b"1 4\nabcd", maxframesize=3)
+    assert caught.value.limit == 3
+    with pytest.raises(Framing.FrameTooLarge):       # even when the data is not there
+        SimpleFrame.fromString(b"1 99999999999999999999\n", maxframesize=3)
+
+
+def test_DeFramer_drops_a_frame_over_its_limit_as_an_error_and_carries_on(
+        caplog: pytest.LogCaptureFixture) -> None:
+    deframer = DeFramer(maxframesize=4)
+    with caplog.at_level(logging.ERROR, logger=LOGGER):
+        sink = run(deframer, [b"1 5\nhello", b"2 2\nok"], [producerFinished()])
+    assert sink.got == [(2, b"ok")]
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "maxframesize=4" in errors[0] and deframer.name in errors[0]
+
+
+@pytest.mark.parametrize("escaping", ESCAPINGS)
+def test_DataDeChunker_keeps_no_reference_to_a_message_it_has_sent(
+        escaping: str, run_rounds: RunRounds) -> None:
+    encoder = ChunkEncoder(escaping=escaping)
+    dechunker = DataDeChunker(escaping=escaping)
+    sink = attach(dechunker)
+    payload = bytes(range(256)) * 40
+    dechunker.inboxes["inbox"].append(encoder.encode(payload) + encoder.encode(b"next")[:3])
+    run_rounds(20)                     # the dechunker is paused, waiting for more
+    assert not dechunker._isStopped()
+    message = sink.got.pop()
+    assert message == payload
+    gc.collect()
+    assert sys.getrefcount(message) == 2   # ``message`` and getrefcount's argument
+
+
+@pytest.mark.parametrize("escaping", ESCAPINGS)
+def test_unescaping_in_passes_gives_what_reading_pair_by_pair_gives(escaping: str) -> None:
+    rng = random.Random(77)
+    for kind in (bytes, str):
+        syntax = ChunkDecoder(escaping=escaping)._makeSyntax(kind)
+        alphabet = (b"\xc1\xc2ab%X58" if kind is bytes else "\ufdd1\ufdd2ab%X58")
+        for _ in range(400):
+            body = alphabet[:0].join(alphabet[i:i + 1] for i in
+                                     (rng.randrange(len(alphabet))
+                                      for _ in range(rng.randrange(80))))
+            for cutShort in (False, True):
+                expected = slow = None
+                try:
+                    if isinstance(syntax, Framing._StuffingSyntax):
+                        expected = syntax._unescapeSlowly(body, cutShort)
+                    else:
+                        expected = Framing._percentUnescape(
+                            body.decode("latin-1") if kind is bytes else body,
+                            syntax._text)
+                        if kind is bytes:
+                            expected = expected.encode("latin-1")
+                except (CorruptChunk, IncompleteChunk) as exc:
+                    slow = (type(exc), getattr(exc, "data", None))
+                try:
+                    got: Any = syntax.unescape(body, cutShort)
+                except (CorruptChunk, IncompleteChunk) as exc:
+                    got = (type(exc), getattr(exc, "data", None))
+                assert got == (expected if slow is None else slow), (body, cutShort)
+
+
+HOSTILE_BYTES = st.sampled_from([b"\xc0", b"\xc1", b"\xc2", b"\xc0SYN", b"\xc1\xc1\xc1",
+                                 b"X" * 23, b"X" * 24, b"%", b"%5", b"%58", b"%25", b"\x00",
+                                 b"\xff\xfe", b"9" * 30])
+
+
+@FUZZ
+@given(escaping=st.sampled_from(ESCAPINGS),
+       limit=st.one_of(st.none(), st.integers(1, 40)),
+       pieces=st.lists(st.binary(max_size=30) | HOSTILE_BYTES, max_size=12),
+       flushes=st.sets(st.integers(0, 12), max_size=3))
+def test_the_decoder_raises_only_its_documented_errors_whatever_the_limit(
+        escaping: str, limit: int | None, pieces: list[bytes], flushes: set[int]) -> None:
+    decoder = ChunkDecoder(escaping=escaping, maxchunksize=limit)
+    for number, piece in enumerate(pieces):
+        decoder.feed(piece)
+        if number in flushes:
+            decoder.flush()
+        for item in drain(decoder):
+            assert isinstance(item, bytes) or item[0] in (CorruptChunk, IncompleteChunk)
+            if limit is not None and isinstance(item, bytes):
+                assert len(item) <= limit
+    decoder.close()
+    for item in drain(decoder):
+        assert isinstance(item, bytes) or item[0] in (CorruptChunk, IncompleteChunk)
+
+
+@FUZZ
+@given(escaping=st.sampled_from(ESCAPINGS),
+       pieces=st.lists(st.text(max_size=12) | st.sampled_from(
+           ["\ud800", "\udfff", "\x00", "\ufdd0", "\ufdd1", "\ufdd1\ufdd1", "X" * 24, "%58"]),
+           max_size=10))
+def test_a_str_stream_with_lone_surrogates_and_nuls_gives_only_documented_errors(
+        escaping: str, pieces: list[str]) -> None:
+    decoder = ChunkDecoder(escaping=escaping, maxchunksize=20)
+    for piece in pieces:
+        decoder.feed(piece)
+        for item in drain(decoder):
+            assert isinstance(item, str) or item[0] in (CorruptChunk, IncompleteChunk)
+    decoder.close()
+    for item in drain(decoder):
+        assert isinstance(item, str) or item[0] in (CorruptChunk, IncompleteChunk)
+
+
+@FUZZ
+@given(stamp=st.integers(-10 ** 30, 10 ** 30) | st.sampled_from([10 ** 4299, -10 ** 4299]),
+       data=st.binary(max_size=40),
+       junk=st.binary(max_size=20) | st.sampled_from([b"9" * 4400, b"\xff\n", b"\x00 \n"]))
+def test_fromString_of_frames_and_their_damage_raises_only_framing_errors(
+        stamp: int, data: bytes, junk: bytes) -> None:
+    wire = bytes(SimpleFrame(stamp, data))
+    assert SimpleFrame.fromString(wire) == (stamp, data)
+    for damaged in (junk + wire, wire + junk, wire[:len(wire) // 2] + junk,
+                    junk.replace(b"\n", b"") + b" " + str(len(data)).encode() + b"\n" + data):
+        for limit in (None, 10):
+            try:
+                SimpleFrame.fromString(damaged, maxframesize=limit)
+                SimpleFrame.fromString(damaged.decode("latin-1"), maxframesize=limit)
+            except (CorruptFrame, ShortFrame):
+                pass

@@ -105,3 +105,68 @@ def test_any_data_gives_a_request_an_error_or_nothing(pieces: list[bytes]) -> No
     sink = request(pieces, [producerFinished()])
     assert all(isinstance(m, mimeObject) for m in sink.got)
     assert isinstance(sink.control[-1], producerFinished)
+
+
+# ------------------------------------------------- limits and hostile input
+def refusal(component: MimeRequestComponent, pieces: list[Any]) -> BadRequest:
+    """The BadRequest a request over a limit gets (on "signal", then producerFinished)."""
+    sink = run(component, pieces)
+    assert sink.got == []
+    error, finished = sink.control
+    assert isinstance(error, errorInformation) and isinstance(finished, producerFinished)
+    assert isinstance(error.exception, BadRequest)
+    return error.exception
+
+
+def test_the_default_limits_are_64_KiB_of_header_and_16_MiB_of_body() -> None:
+    component = MimeRequestComponent()
+    assert (component.maxheadersize, component.maxbodysize) == (65536, 16 * 1024 * 1024)
+
+
+def test_a_header_over_maxheadersize_is_refused_before_it_ends() -> None:
+    line = b"GET http://h/ HTTP/1.0\r\n"
+    exc = refusal(MimeRequestComponent(maxheadersize=100),
+                  [line] + [b"X-Long: " + b"y" * 10] * 20)       # never a blank line
+    assert "maxheadersize=100" in str(exc.exception)
+
+
+def test_a_header_of_exactly_maxheadersize_is_read() -> None:
+    data = b"GET http://h/ HTTP/1.0\r\nA: b\r\n\r\n"
+    [message] = run(MimeRequestComponent(maxheadersize=len(data)), [data]).got
+    assert message.header == {"a": ["A", "b"]}
+
+
+def test_a_content_length_over_maxbodysize_is_refused_at_once() -> None:
+    exc = refusal(MimeRequestComponent(maxbodysize=10),
+                  [b"PUT http://h/ HTTP/1.0\r\nContent-Length: 11\r\n\r\n"])
+    assert "maxbodysize=10" in str(exc.exception)
+    exc = refusal(MimeRequestComponent(),
+                  [b"PUT http://h/ HTTP/1.0\r\nContent-Length: " + b"9" * 5000 + b"\r\n\r\n"])
+    assert "too long" in str(exc.exception)
+
+
+def test_a_request_fed_a_byte_at_a_time_reads_the_same() -> None:
+    [message] = request([REQUEST[i:i + 1] for i in range(len(REQUEST))]).got
+    assert message.body == "hello" and message.header["accept"][1] == "text/plain, text/html"
+
+
+def test_a_key_given_many_times_is_joined_once() -> None:
+    data = b"GET http://h/ HTTP/1.0\r\n" + b"A: v\r\n" * 3000 + b"\r\n"
+    [message] = request([data]).got
+    assert message.header["a"][1] == ", ".join(["v"] * 3000)
+
+
+@settings(max_examples=150, derandomize=True, database=None, deadline=None)
+@given(st.lists(st.binary(max_size=30) | st.sampled_from(
+    [b"GET http://h/ HTTP/1.1", b"\r\n", b"\n", b"A: b", b"Content-Length: 2",
+     b"Content-Length: " + b"9" * 5000, b"\x00", b"\xff\xfe", b"Content-Length: -1"]),
+    max_size=8),
+       st.one_of(st.none(), st.integers(1, 60)))
+def test_any_data_gives_a_request_an_error_or_nothing_whatever_the_limit(
+        pieces: list[bytes], limit: int | None) -> None:
+    sink = run(MimeRequestComponent(maxheadersize=limit, maxbodysize=limit), pieces,
+               [producerFinished()])
+    assert all(isinstance(m, mimeObject) for m in sink.got)
+    assert isinstance(sink.control[-1], producerFinished)
+    assert all(isinstance(m.exception, BadRequest) for m in sink.control
+               if isinstance(m, errorInformation))

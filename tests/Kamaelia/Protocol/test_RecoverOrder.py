@@ -103,3 +103,29 @@ def test_reordering_within_the_buffer_is_always_undone(start: int, count: int, s
     items = [((start + n) % 256, n) for n in range(count)]
     keyed = sorted(items, key=lambda item: item[1] + rng.uniform(0, spread))
     assert ordered(keyed, bufsize=spread + 1, modulo=256) == items
+
+
+class Payload:
+    """Data that can be weakly referenced (and hashed)."""
+
+
+def test_it_keeps_no_reference_to_an_item_it_has_sent(run_rounds: Any) -> None:
+    import gc
+    import weakref
+    reorder = RecoverOrder(bufsize=2)
+    sink = attach(reorder)
+    first = Payload()
+    reorder.inboxes["inbox"].extend([(1, first), (2, Payload())])
+    run_rounds(20)
+    assert [n for n, _ in sink.got] == [1] and not reorder._isStopped()
+    gone = weakref.ref(first)
+    del first
+    sink.got.clear()
+    gc.collect()
+    assert gone() is None
+
+
+def test_a_duplicate_of_the_item_sent_last_is_still_dropped() -> None:
+    sink = run(RecoverOrder(bufsize=1), [(1, b"a"), (1, b"a"), (2, b"b"), (1, [1])],
+               [producerFinished()])
+    assert sink.got == [(1, b"a"), (2, b"b"), (1, [1])]

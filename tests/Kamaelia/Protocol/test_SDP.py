@@ -180,3 +180,72 @@ def test_any_lines_give_descriptions_or_SDPError_only(lines: list[str]) -> None:
         last = None
     for description in found + ([last] if last else []):
         assert description["protocol_version"] == 0 and isinstance(description["media"], list)
+
+
+# ------------------------------------------------- limits and hostile input
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize("line", [f"o=u {HUGE} 1 IN IP4 h", f"c=IN IP4 1.2.3.4/{HUGE}",
+                                  f"b=AS:{HUGE}", f"t={HUGE} 0", f"r={HUGE} 1", f"z={HUGE} 1h",
+                                  f"m=audio {HUGE} RTP/AVP 0"])
+def test_a_number_too_long_for_python_is_an_SDPError(line: str) -> None:
+    with pytest.raises(SDPError, match="cannot read a number"):
+        parseLine(line)
+
+
+def test_the_default_description_limit_is_64_KiB() -> None:
+    assert SessionDescriptionParser().maxsize == SDPParser().maxsize == 65536
+
+
+def test_a_description_over_maxsize_is_dropped_and_the_next_one_read() -> None:
+    parser = SessionDescriptionParser(maxsize=200)
+    for line in SEMINAR[:4]:
+        parser.feed(line)
+    with pytest.raises(SDP.DescriptionTooLarge, match="maxsize=200"):
+        for _ in range(20):
+            parser.feed("a=" + "x" * 10)
+    parser.feed("a=skipped")
+    found = []
+    for line in ["v=0", "o=u 1 2 IN IP4 h", "s=next", "t=0 0"]:
+        found += parser.feed(line)
+    assert found == [] and parser.close()["sessionname"] == "next"
+
+
+def test_SDPParser_past_its_limit_logs_signals_and_ends(
+        caplog: pytest.LogCaptureFixture) -> None:
+    component = SDPParser(maxsize=400)
+    with caplog.at_level(logging.ERROR, logger="Kamaelia.Protocol.SDP"):
+        sink = run(component, ["\n".join(SEMINAR), "v=0"] + ["a=" + "y" * 50] * 10)
+    assert [d["sessionname"] for d in sink.got] == ["SDP Seminar"]
+    assert [type(m) for m in sink.control] == [producerFinished]
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "maxsize=400" in errors[0] and component.name in errors[0]
+
+
+def test_a_message_of_many_lines_is_read_in_linear_time_order() -> None:
+    lines = ["v=0", "o=u 1 2 IN IP4 h", "s=many", "t=0 0"] + ["a=x"] * 5000
+    sink = run(SDPParser(), ["\n".join(lines)], [producerFinished()])
+    assert len(sink.got[0]["attribute"]) == 5000
+
+
+@settings(max_examples=150, derandomize=True, database=None, deadline=None)
+@given(st.lists(LINE | st.text(max_size=15) | st.sampled_from(
+    ["\ud800", "a=\udfff", "v=0", "o=\x00", f"t={HUGE} 1", "m=audio 1/" + HUGE + " x y"]),
+    max_size=10), st.one_of(st.none(), st.integers(1, 60)))
+def test_parseLine_and_the_parser_raise_only_SDPError(lines: list[str],
+                                                      limit: int | None) -> None:
+    parser = SessionDescriptionParser(maxsize=limit)
+    for line in lines:
+        try:
+            parseLine(line)
+        except SDPError:
+            pass
+        try:
+            parser.feed(line)
+        except SDPError:
+            pass
+    try:
+        parser.close()
+    except SDPError:
+        pass

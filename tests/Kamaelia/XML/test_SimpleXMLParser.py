@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any, Iterator
+from xml.sax import handler
 from xml.sax.saxutils import escape, quoteattr
 
 import pytest
@@ -14,7 +15,7 @@ from Axon.Component import component
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Axon.Scheduler import scheduler
 from componentharness import run
-from Kamaelia.XML.SimpleXMLParser import SimpleXMLParser
+from Kamaelia.XML.SimpleXMLParser import IncrementalFeeder, SimpleXMLParser, newIncrementalParser
 
 LOGGER = "Kamaelia.XML.SimpleXMLParser"
 
@@ -259,3 +260,123 @@ def test_fuzz_any_input_never_fails_the_component(chunks: list[Any]) -> None:
                                                  "/document") for e in sink.got)
     if target.error is None and sink.got:
         assert sink.got[-1] == ("/document",)
+
+
+# ------------------------------------------------- limits and hostile input
+class Recorder(handler.ContentHandler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[str] = []
+
+    def startElement(self, name: str, attrs: Any) -> None:
+        self.elements.append(name)
+
+
+def countingFeeder(limit: int | None = 65536) -> tuple[IncrementalFeeder, Recorder, list[int]]:
+    """A feeder whose parser counts how much it is given, call by call."""
+    recorder = Recorder()
+    parser = newIncrementalParser(recorder)
+    calls: list[int] = []
+    feed = parser.feed
+
+    def counted(data: Any) -> None:
+        calls.append(len(data))
+        feed(data)
+
+    parser.feed = counted  # type: ignore[method-assign]
+    return IncrementalFeeder(parser, limit), recorder, calls
+
+
+def test_a_long_token_in_small_pieces_is_given_to_expat_a_few_times_only() -> None:
+    feeder, recorder, calls = countingFeeder()
+    feeder.feed(b"<doc><a x='")
+    for _ in range(500):                       # 50 KB of one attribute, 100 bytes a turn
+        feeder.feed(b"y" * 100)
+    feeder.feed(b"'/></doc>")
+    assert recorder.elements == ["doc", "a"]
+    # expat rescans what it holds on every call: doubling keeps that linear.
+    assert sum(calls) < 4 * 50_000 and len(calls) < 60
+
+
+def test_a_tag_ending_in_a_small_piece_is_given_at_once() -> None:
+    feeder, recorder, _ = countingFeeder()
+    feeder.feed(b"<doc><a x='" + b"y" * 10_000)
+    feeder.feed(b"y" * 10)
+    assert recorder.elements == ["doc"]
+    feeder.feed(b"'/>")                        # holds a ">": given without waiting
+    assert recorder.elements == ["doc", "a"]
+
+
+def test_greater_thans_inside_a_value_cannot_make_it_quadratic() -> None:
+    feeder, recorder, calls = countingFeeder()
+    feeder.feed(b"<doc><a x='")
+    for _ in range(500):
+        feeder.feed(b">" * 100)
+    feeder.feed(b"'/></doc>")
+    feeder.flush()              # (the early feeds are spent: the end waits for more, or this)
+    assert recorder.elements == ["doc", "a"]
+    assert sum(calls) < 6 * 50_000
+
+
+def test_a_token_over_maxtokensize_ends_the_component(
+        caplog: pytest.LogCaptureFixture) -> None:
+    assert SimpleXMLParser().maxtokensize == 65536
+    component = SimpleXMLParser(maxtokensize=5000)
+    with caplog.at_level(logging.ERROR, logger=LOGGER):
+        sink = run(component, ["<doc><ok/><a x='"] + ["z" * 1000] * 10 + ["'/></doc>"])
+    assert [plain(e) for e in sink.got] == [("document",), ("element", "doc", {}),
+                                            ("element", "ok", {}), ("/element", "ok")]
+    assert [type(m) for m in sink.control] == [producerFinished]
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "maxtokensize=5000" in errors[0]
+
+
+def test_long_text_is_not_limited() -> None:
+    sink = run(SimpleXMLParser(maxtokensize=5000), ["<doc>"] + ["t" * 1000] * 20 + ["</doc>"],
+               [producerFinished()])
+    assert merged(sink.got)[2] == ("chars", "t" * 20_000)
+
+
+def test_text_with_a_lone_surrogate_is_malformed_not_a_crash(
+        caplog: pytest.LogCaptureFixture) -> None:
+    component = SimpleXMLParser()
+    with caplog.at_level(logging.ERROR, logger=LOGGER):
+        sink = run(component, ["<doc>ok", "\ud800", "</doc>"], [producerFinished()])
+    assert component.error is not None and "not UTF-8" in component.error.getMessage()
+    assert [type(m) for m in sink.control] == [producerFinished]
+
+
+@settings(max_examples=60, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(5000, 12000), st.lists(st.integers(16, 3000), min_size=1, max_size=8))
+def test_fuzz_long_tokens_give_their_events_however_chunked_and_turned(
+        size: int, steps: list[int]) -> None:
+    xml = (b"<doc><a x='" + b"v" * size + b"'>t</a><!--" + b"c" * size + b"--><b/></doc>")
+    recorder = Recorder()
+    parser = newIncrementalParser(recorder)
+    feeder = IncrementalFeeder(parser)
+    at = turn = 0
+    while at < len(xml):
+        step = steps[turn % len(steps)]
+        feeder.feed(xml[at:at + step], endOfTurn=turn % 3 == 0)
+        at, turn = at + step, turn + 1
+    feeder.flush()
+    parser.close()
+    assert recorder.elements == ["doc", "a", "b"]
+
+
+def test_the_component_keeps_no_reference_to_what_it_sent(run_rounds: Any) -> None:
+    import gc
+    import weakref
+    from componentharness import attach
+    component = SimpleXMLParser()
+    sink = attach(component)
+    component.inboxes["inbox"].append('<doc><item n="1"/><more')
+    run_rounds(20)
+    element = next(e for e in sink.got if e[:2] == ("element", "item"))
+    assert not component._isStopped()
+    gone = weakref.ref(element[2])
+    del element
+    sink.got.clear()
+    gc.collect()
+    assert gone() is None

@@ -65,8 +65,13 @@ dropped (logger ``Kamaelia.Protocol.IRC.IRCClient``).
 
 **Hearing.** What arrives on ``"inbox"`` (``bytes`` or ``str``, cut
 anywhere) is split into lines (a line may arrive in several pieces; the
-part after the last line ending waits for the rest); ``bytes`` are decoded
-as UTF-8, or Latin-1 where a line is not UTF-8. Each line is sent out of
+part after the last line ending waits for the rest), in time linear in
+the data however it is cut; ``bytes`` are decoded as UTF-8, or Latin-1
+where a line is not UTF-8. A line longer than ``maxlinelength`` (16 KiB
+by default, :data:`MAX_LINE_LENGTH`) ends the client: the reason is logged
+as an error naming the limit, the lines before it are heard, and
+``producerFinished`` goes out of ``"signal"`` (so the prefab closes the
+connection). Each line is sent out of
 ``"heard"`` as ``(command, sender, recipient, body)``:
 
 * ``sender`` is the nick of the prefix (before ``!``), or the server's
@@ -120,9 +125,11 @@ from Axon.Ipc import ipc, producerFinished
 from Kamaelia._shutdown import isShutdown
 from Kamaelia.Chassis.Graphline import Graphline
 from Kamaelia.Internet.TCPClient import TCPClient
+from Kamaelia.Support._limits import checkLimit, endOversized
+from Kamaelia.Util.LineSplit import LineDecoder, LineTooLong
 from Kamaelia.Util._stream import shortRepr
 
-__all__ = ["IRC_Client", "SimpleIRCClientPrefab"]
+__all__ = ["IRC_Client", "SimpleIRCClientPrefab", "MAX_LINE_LENGTH"]
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +137,10 @@ Heard = tuple[str, str, str, str]
 
 #: Characters that would end an IRC line (and so let a user inject another).
 _FORBIDDEN = ("\r", "\n", "\0")
+#: The longest line IRC_Client accepts from a server by default, in bytes
+#: (or characters): 16 KiB, about twice IRCv3's longest (8,191 bytes of
+#: tags and a 512-byte message).
+MAX_LINE_LENGTH = 16 * 1024
 #: Commands whose only parameter is a message, not a target.
 _MESSAGE_ONLY = ("QUIT", "ERROR")
 
@@ -142,7 +153,13 @@ def _decode(line: bytes) -> str:
 
 
 class IRC_Client(_Axon.Component.component):
-    """IRC_Client() -> turns command tuples into IRC lines, and IRC lines into tuples"""
+    """IRC_Client(maxlinelength=MAX_LINE_LENGTH) -> turns command tuples into IRC lines, and IRC lines into tuples
+
+    - maxlinelength -- the longest line accepted from the server (None: no
+      limit); past it the client logs an error naming the limit, sends
+      ``producerFinished`` out of ``"signal"`` and ends, which in the prefab
+      closes the connection
+    """
 
     Inboxes = {"inbox": "what the server sends (bytes or str, cut anywhere)",
                "control": "shutdown signalling",
@@ -151,27 +168,34 @@ class IRC_Client(_Axon.Component.component):
                 "signal": "shutdown signalling",
                 "heard": "(command, sender, recipient, body) for each line heard"}
 
-    def __init__(self, **argd: Any) -> None:
+    def __init__(self, maxlinelength: int | None = MAX_LINE_LENGTH, **argd: Any) -> None:
         super().__init__(**argd)
+        self.maxlinelength = checkLimit("IRC_Client", "maxlinelength", maxlinelength)
         self.done = False                   # set True to end the client
-        self._partial: bytes | str = b""    # an unfinished line from the server
+        self._lines = LineDecoder(b"\n", self.maxlinelength, "IRC_Client")
         self._request: ipc | None = None
+        self._oversized: LineTooLong | None = None
 
     # ----------------------------------------------------------------- loop
     def main(self) -> Iterator[Any]:
         while not self.shutdown():
             self._handleWaiting()
+            if self._oversized is not None:
+                break
             if not self.anyReady():
                 self.pause()
             yield 1
         self._handleWaiting()
+        if self._oversized is not None:
+            endOversized(self, self._oversized, "maxlinelength", self.maxlinelength)
+            return
         self.send(self._request or producerFinished(self), "signal")
 
     def _handleWaiting(self) -> None:
         for command in self.Inbox("talk"):
             self.handleInput(command)
-        for data in self.Inbox("inbox"):
-            self.handleMessage(data)
+        while self._oversized is None and self.dataReady("inbox"):
+            self.handleMessage(self.recv("inbox"))
 
     def shutdown(self) -> bool:
         """True once ``producerFinished`` or ``shutdownMicroprocess`` has arrived on
@@ -229,15 +253,17 @@ class IRC_Client(_Axon.Component.component):
             log.error("%s takes bytes or str from the server, not %s; skipped", self.name,
                       shortRepr(lines))
             return
-        partial = self._partial
-        if type(partial) is not type(lines):
+        decoder = self._lines
+        if decoder.kind is not None and decoder.kind is not type(lines):
             # The kind changed (unusual): finish what was waiting on its own.
-            if partial:
-                self._hearLine(partial)
-            partial = lines[:0]
-        data = partial + lines                          # type: ignore[operator]
-        newline = b"\n" if isinstance(data, bytes) else "\n"
-        *complete, self._partial = data.split(newline)  # type: ignore[arg-type]
+            last = decoder.close()
+            if last is not None:
+                self._hearLine(last)
+            decoder = self._lines = LineDecoder(b"\n", self.maxlinelength, "IRC_Client")
+        try:
+            complete = decoder.feed(lines)
+        except LineTooLong as exc:      # the client ends (see main)
+            complete, self._oversized = exc.lines, exc
         for line in complete:
             self._hearLine(line)
 

@@ -109,7 +109,7 @@ class NullPayloadPreFramer(component):
         self.sourcebitrate = sourcebitrate
         self.sourceoctetrate = sourcebitrate / 8.0
         self.chunksize = chunksize
-        self.currentchunk = b""             # the data not yet sent
+        self.currentchunk = bytearray()     # the data not yet sent
         self.timestamp = 0.0                # when the next chunk starts, in seconds
         self._dataSent = 0
         self.quitFlag = False
@@ -133,8 +133,10 @@ class NullPayloadPreFramer(component):
         too few (unless ``sendpartial``: then what there is is sent)."""
         if len(self.currentchunk) < self.chunksize and not sendpartial:
             return 0
-        datatosend = self.currentchunk[:self.chunksize]
-        self.currentchunk = self.currentchunk[self.chunksize:]
+        datatosend = bytes(self.currentchunk[:self.chunksize])
+        # A bytearray loses its head in place: cutting chunk after chunk off a
+        # large message is linear, not a copy of the rest each time.
+        del self.currentchunk[:self.chunksize]
         timestamp = self.timestamp
         self.updateTimestamp(datatosend)
         self.send((timestamp, self.makeChunk(datatosend)), "output")
@@ -169,7 +171,7 @@ class NullPayloadPreFramer(component):
         if self.dataReady("recvsrc"):
             data = self.recv("recvsrc")
             if isinstance(data, (bytes, bytearray, memoryview)):
-                self.currentchunk += bytes(data)
+                self.currentchunk += data
             else:
                 log.error("%s (%s) takes bytes on 'recvsrc', not %s; skipped", self.name,
                           self.sourcename, shortRepr(data))

@@ -117,20 +117,21 @@ class _RTPComponent(component):
 
     def main(self) -> Iterator[Any]:
         while True:
-            for message in self.Inbox("inbox"):
-                result = self.handle(message)
-                if result is not None:
-                    self.send(result, "outbox")
+            self._handleWaiting()
             if self.shutdown():
                 # What arrived with the shutdown message is handled, then it ends.
-                for message in self.Inbox("inbox"):
-                    result = self.handle(message)
-                    if result is not None:
-                        self.send(result, "outbox")
+                self._handleWaiting()
                 return
             if not self.anyReady():
                 self.pause()
             yield 1
+
+    def _handleWaiting(self) -> None:
+        # A method of its own, so that main holds no packet while it waits.
+        for message in self.Inbox("inbox"):
+            result = self.handle(message)
+            if result is not None:
+                self.send(result, "outbox")
 
 
 class RTPFramer(_RTPComponent):

@@ -35,7 +35,10 @@ the document, passes the message on out of ``"signal"`` and ends; on
 ``shutdownMicroprocess`` it passes it on and ends at once (1.14 ignored
 it). Malformed XML is logged (with line and column) and the rest of the
 input is not parsed; the slides before it are sent. Other control messages
-are logged and ignored.
+are logged and ignored. A markup token longer than ``maxtokensize``
+(64 KiB) ends it, as for :class:`~Kamaelia.XML.SimpleXMLParser.SimpleXMLParser`,
+whose linear-time feeding it shares; a slide's text is joined once, at its
+end.
 
 ``onDemandGraphFileParser_Prefab(filename)`` is a Graphline of a
 ``ReadFileAdaptor`` reading the file, a ``GraphSlideXMLComponent`` and an
@@ -55,7 +58,9 @@ from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Kamaelia.Chassis.Graphline import Graphline
 from Kamaelia.File.ReadFileAdaptor import ReadFileAdaptor
 from Kamaelia.Util.RateFilter import OnDemandLimit
-from Kamaelia.XML.SimpleXMLParser import describeParseError, newIncrementalParser
+from Kamaelia.Support._limits import MAX_LINE_LENGTH, checkLimit, endOversized
+from Kamaelia.XML.SimpleXMLParser import (IncrementalFeeder, TokenTooLarge, describeParseError,
+                                          newIncrementalParser)
 
 __all__ = ["GraphSlideXMLParser", "GraphSlideXMLComponent", "onDemandGraphFileParser_Prefab"]
 
@@ -68,21 +73,34 @@ class GraphSlideXMLParser(handler.ContentHandler):
     def __init__(self) -> None:
         handler.ContentHandler.__init__(self)
         self.inslide = False
-        self.current_slide = ""
+        self._slide: list[str] = []     # the text so far, in pieces (joined once)
+
+    @property
+    def current_slide(self) -> str:
+        """The text of the slide being read (1.14's attribute)."""
+        if len(self._slide) > 1:
+            self._slide[:] = ["".join(self._slide)]
+        return self._slide[0] if self._slide else ""
+
+    @current_slide.setter
+    def current_slide(self, text: str) -> None:
+        self._slide = [text] if text else []
 
     def startElement(self, name: str, attrs: Any) -> None:
         if name == "slide":
             self.inslide = True
-            self.current_slide = ""
+            self._slide = []
 
     def characters(self, chars: str) -> None:
         if self.inslide:
-            self.current_slide += chars
+            self._slide.append(chars)
 
     def endElement(self, name: str) -> None:
         if name == "slide":
             self.inslide = False
-            self.newSlide(name, self.current_slide)
+            slide = self.current_slide
+            self._slide = []
+            self.newSlide(name, slide)
 
     def endDocument(self) -> None:
         self.documentDone()
@@ -95,7 +113,12 @@ class GraphSlideXMLParser(handler.ContentHandler):
 
 
 class GraphSlideXMLComponent(Axon.Component.component, GraphSlideXMLParser):
-    """GraphSlideXMLComponent() -> component sending the text of each <slide> in the XML it gets"""
+    """GraphSlideXMLComponent(maxtokensize=65536) -> component sending the text of each <slide> in the XML it gets
+
+    - maxtokensize -- the longest tag, comment or other markup token, in
+      bytes (None: no limit); past it the component logs an error naming
+      the limit, sends ``producerFinished`` out of ``"signal"`` and ends
+    """
 
     Inboxes = {"inbox": "chunks of XML text (str or bytes)",
                "control": "producerFinished (finish the document) or "
@@ -103,49 +126,69 @@ class GraphSlideXMLComponent(Axon.Component.component, GraphSlideXMLParser):
     Outboxes = {"outbox": "the text of each slide",
                 "signal": "the shutdown message, passed on at the end"}
 
-    def __init__(self) -> None:
+    def __init__(self, maxtokensize: int | None = MAX_LINE_LENGTH) -> None:
         super().__init__()
         GraphSlideXMLParser.__init__(self)
+        self.maxtokensize = checkLimit("GraphSlideXMLComponent", "maxtokensize", maxtokensize)
         self.error: SAXParseException | None = None
+        self._oversized: TokenTooLarge | None = None
 
     def newSlide(self, _: str, slide: str) -> None:
         self.send(slide, "outbox")
 
     def main(self) -> Iterator[Any]:
         parser = newIncrementalParser(self)
+        feeder = IncrementalFeeder(parser, self.maxtokensize)
         while True:
-            while self.dataReady("inbox"):
-                self._feed(parser, self.recv("inbox"))
-            while self.dataReady("control"):
-                message = self.recv("control")
-                if isinstance(message, producerFinished):
-                    for data in self.Inbox("inbox"):
-                        self._feed(parser, data)
-                    if self.error is None:
-                        try:
-                            parser.close()
-                        except SAXParseException as error:
-                            self._failed(error)
-                    self.send(message, "signal")
-                    return
-                if isinstance(message, shutdownMicroprocess):
-                    self.send(message, "signal")
-                    return
-                log.warning("%s ignored an unexpected message on 'control': %r",
-                            self.name, message)
+            while self.dataReady("inbox") and self._oversized is None:
+                self._feed(feeder, self.recv("inbox"), not self.dataReady("inbox"))
+            if self._oversized is not None:
+                endOversized(self, self._oversized, "maxtokensize", self.maxtokensize)
+                return
+            if self._handleControl(parser, feeder):
+                return
             self.pause()
             yield 1
 
-    def _feed(self, parser: Any, data: Any) -> None:
+    def _handleControl(self, parser: Any, feeder: IncrementalFeeder) -> bool:
+        """Act on "control"; True if the component is to end (having said so on "signal")."""
+        while self.dataReady("control"):
+            message = self.recv("control")
+            if isinstance(message, producerFinished):
+                while self.dataReady("inbox") and self._oversized is None:
+                    self._feed(feeder, self.recv("inbox"), not self.dataReady("inbox"))
+                if self.error is None and self._oversized is None:
+                    try:
+                        feeder.flush()
+                        parser.close()
+                    except SAXParseException as error:
+                        self._failed(error)
+                    except TokenTooLarge as error:
+                        self._oversized = error
+                if self._oversized is not None:
+                    endOversized(self, self._oversized, "maxtokensize", self.maxtokensize)
+                    return True
+                self.send(message, "signal")
+                return True
+            if isinstance(message, shutdownMicroprocess):
+                self.send(message, "signal")
+                return True
+            log.warning("%s ignored an unexpected message on 'control': %r",
+                        self.name, message)
+        return False
+
+    def _feed(self, feeder: IncrementalFeeder, data: Any, endOfTurn: bool) -> None:
         if not isinstance(data, (str, bytes, bytearray)):
             log.error("%s skipped a message that is not XML text: %.200r", self.name, data)
             return
         if self.error is not None:
             return
         try:
-            parser.feed(data)
+            feeder.feed(data, endOfTurn)
         except SAXParseException as error:
             self._failed(error)
+        except TokenTooLarge as error:
+            self._oversized = error
 
     def _failed(self, error: SAXParseException) -> None:
         self.error = error

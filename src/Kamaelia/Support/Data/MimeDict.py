@@ -51,6 +51,9 @@ text becomes the body, there are no fields, and ``invalidSource`` is True;
 ``str()`` then gives back the original text. ``fromString`` never raises
 for a ``str``; anything else is a ``TypeError``.
 
+``fromString`` takes time linear in the text, however many fields or
+continuation lines it holds.
+
 What it does not do: it does not unfold continuation lines, decode encoded
 words, treat field names case-insensitively, or accept ``\\n`` alone as a
 line ending (HTTP-style parsers in ``Kamaelia.Protocol.HTTP`` do).
@@ -134,35 +137,36 @@ class MimeDict(dict):  # type: ignore[type-arg]
         if not isinstance(source, str):
             raise TypeError(f"MimeDict.fromString takes a str, not {type(source).__name__}: "
                             f"{source!r:.60}")
-        fields: dict[str, Any] = {}
-        order: list[str] = []
+        # Each field line, with its continuation lines, as pieces joined at
+        # the end (joining as they come would copy a long value once per line).
+        lines: list[tuple[str, list[str]]] = []
         at = 0
-        key: str | None = None
         while True:
             match = _FIELD.match(source, at)
             if match is not None:
                 key, spaces, value = match.groups()
                 if value == " " and not spaces:        # "name: " is an empty value
                     value = ""
-                if key not in fields:
-                    fields[key] = value
-                elif isinstance(fields[key], list):
-                    fields[key].append(value)
-                else:
-                    fields[key] = [fields[key], value]
-                order.append(key)
-            elif key is not None:
+                lines.append((key, [value]))
+            elif lines:
                 match = _CONTINUATION.match(source, at)
                 if match is None:
                     break
-                more = "\r\n" + match.group(1)
-                if isinstance(fields[key], list):
-                    fields[key][-1] += more
-                else:
-                    fields[key] += more
+                lines[-1][1].extend(("\r\n", match.group(1)))
             else:
                 break
             at = match.end()
+        fields: dict[str, Any] = {}
+        order: list[str] = []
+        for key, pieces in lines:
+            value = pieces[0] if len(pieces) == 1 else "".join(pieces)
+            if key not in fields:
+                fields[key] = value
+            elif isinstance(fields[key], list):
+                fields[key].append(value)
+            else:
+                fields[key] = [fields[key], value]
+            order.append(key)
         if source.startswith("\r\n", at):
             result = MimeDict(**fields)
             super(MimeDict, result).__setitem__(BODY, source[at + 2:])

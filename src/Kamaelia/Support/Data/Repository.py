@@ -31,7 +31,7 @@ and resolve it (which finds base classes across modules)::
     ('Kamaelia.XML.SimpleXMLParser', ['control', 'inbox'])
     >>> init = parser.find("__init__")
     >>> init.argString
-    'self'
+    'self[, maxtokensize]'
 
 How does it work?
 -----------------

@@ -53,9 +53,14 @@ here they are subclasses, so ``isinstance`` works either way.)
 Bad input raises only ``TypeError`` (a line that is not a ``str``, a token
 list that is not a list or tuple) or ``ValueError`` (a ``]`` without its
 ``[``, a ``[`` never closed; 1.14 crashed on the first and returned the
-inner list for the second). The components log such a message as an error
-(logger ``Kamaelia.Util.Tokenisation.Simple``, naming the component and the
-message) and skip it.
+inner list for the second; a token list that contains itself). The
+components log such a message as an error (logger
+``Kamaelia.Util.Tokenisation.Simple``, naming the component and the
+message) and skip it. ``lines_to_tokenlists(maxlength=65536)`` also skips,
+with an error naming the limit
+(:class:`~Kamaelia.Util.LineSplit.LineTooLong`), a line longer than
+``maxlength`` characters (``None``: no limit). Reading a line takes time
+linear in its length, however it is nested or escaped.
 
 Boxes (both components): ``"inbox"`` takes token lists, or lines;
 ``"outbox"`` sends lines, or token lists; ``"control"`` takes shutdown
@@ -72,9 +77,11 @@ What it does not do: it does not split a stream into lines (put
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
+from Kamaelia.Support._limits import MAX_LINE_LENGTH, checkLimit
 from Kamaelia.Support.Data.Escape import escape, unescape
+from Kamaelia.Util.LineSplit import LineTooLong
 from Kamaelia.Util.Marshalling import DeMarshaller, Marshaller
 from Kamaelia.Util._stream import shortRepr
 
@@ -104,11 +111,18 @@ class EscapedListMarshalling:
         """The token list that ``string`` (one line) stands for."""
         if not isinstance(string, str):
             raise TypeError(f"a line must be a str, not {shortRepr(string)}")
+        pieces = [piece for piece in string.split(" ") if piece and piece != "\n"]
+        if "%" in string:
+            pieces = [unescape(piece, substitutions) if "%" in piece else piece
+                      for piece in pieces]
+        if "[" not in string and "]" not in string:
+            return pieces                  # the usual line: no nested lists
         out: list[Any] = []
         stack: list[list[Any]] = []
-        for piece in string.split(" "):
-            if not piece or piece == "\n":
-                continue
+        # Unescaped tokens cannot be "[" or "]" (those are escaped), but the
+        # pieces are compared before unescaping: "%5b" is a token "[".
+        raw = [piece for piece in string.split(" ") if piece and piece != "\n"]
+        for piece, token in zip(raw, pieces):
             if piece == "[":
                 inner: list[Any] = []
                 out.append(inner)
@@ -119,22 +133,36 @@ class EscapedListMarshalling:
                     raise ValueError(f"a ']' closes no '[' in {shortRepr(string)}")
                 out = stack.pop()
             else:
-                out.append(unescape(piece, substitutions))
+                out.append(token)
         if stack:
             raise ValueError(f"{len(stack)} '[' never closed in {shortRepr(string)}")
         return out
 
 
 def _write(tokens: Any, parts: list[str]) -> None:
-    for token in tokens:
-        if isinstance(token, (list, tuple)):
-            parts.append("[ ")
-            _write(token, parts)
-            parts.append("] ")
-        else:
+    # Iterative, so that deep nesting cannot overflow the stack; a list that
+    # contains itself is refused (it has no line).
+    stack = [iter(tokens)]
+    path = [id(tokens)]
+    inside = set(path)
+    while stack:
+        for token in stack[-1]:
+            if isinstance(token, (list, tuple)):
+                if id(token) in inside:
+                    raise ValueError(f"a token list cannot contain itself: {shortRepr(tokens)}")
+                parts.append("[ ")
+                stack.append(iter(token))
+                path.append(id(token))
+                inside.add(id(token))
+                break
             parts.append(escape(token if isinstance(token, str) else str(token),
                                 substitutions))
             parts.append(" ")
+        else:
+            stack.pop()
+            inside.discard(path.pop())
+            if stack:
+                parts.append("] ")
 
 
 class tokenlists_to_lines(Marshaller):
@@ -149,13 +177,25 @@ class tokenlists_to_lines(Marshaller):
 
 
 class lines_to_tokenlists(DeMarshaller):
-    """lines_to_tokenlists() -> sends the list of tokens of each line"""
+    """lines_to_tokenlists(maxlength=MAX_LINE_LENGTH) -> sends the list of tokens of each line
+
+    - maxlength -- the longest line read, in characters (None: no limit); a
+      longer one is logged as an error naming the limit, and skipped
+    """
 
     Inboxes = {"inbox": "lines of text (str)", "control": "shutdown signalling"}
     Outboxes = {"outbox": "a list of tokens per line", "signal": "shutdown signalling"}
 
-    def __init__(self, **argd: Any) -> None:
+    def __init__(self, maxlength: int | None = MAX_LINE_LENGTH, **argd: Any) -> None:
         super().__init__(EscapedListMarshalling, **argd)
+        self.maxlength = checkLimit("lines_to_tokenlists", "maxlength", maxlength)
+
+    def feed(self, message: Any) -> Iterable[Any]:
+        limit = self.maxlength
+        if limit is not None and isinstance(message, str) and len(message) > limit:
+            raise LineTooLong(f"a line of {len(message)} characters is longer than "
+                              f"maxlength={limit}", limit)
+        return super().feed(message)
 
 
 __kamaelia_prefabs__ = (tokenlists_to_lines, lines_to_tokenlists)

@@ -280,3 +280,77 @@ def test_the_prefab_talks_to_a_server_on_loopback_and_ends_when_it_closes() -> N
                          ("PING", "token", "", ""),
                          ("PRIVMSG", "alice", "#kamtest", "hi tester")]
     assert [type(m) for m in bot.inboxes["control"].q] == [producerFinished]
+
+
+# ------------------------------------------------- limits and hostile input
+def test_the_default_line_limit_is_16_KiB() -> None:
+    assert module.MAX_LINE_LENGTH == 16 * 1024 == IRC_Client().maxlinelength
+
+
+def test_a_line_over_the_limit_ends_the_client_after_the_lines_before_it(
+        caplog: pytest.LogCaptureFixture) -> None:
+    client = IRC_Client(maxlinelength=100)
+    with caplog.at_level(logging.ERROR, logger=LOGGER):
+        sink = run(client, [b"PING :a\r\n:s 001 me :hi\r\n", b"x" * 60, b"y" * 60,
+                            b"PING :never\r\n"])
+    assert list(client.outboxes["heard"].q) == [("PING", "a", "", ""),
+                                                ("001", "s", "me", "hi")]
+    assert [type(m) for m in sink.control] == [producerFinished]
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "maxlinelength=100" in errors[0] and client.name in errors[0]
+
+
+def test_a_line_of_exactly_the_limit_is_heard() -> None:
+    client = IRC_Client(maxlinelength=10)
+    client.handleMessage(b"PING :abcd\n")               # 10 bytes before the newline
+    assert list(client.outboxes["heard"].q) == [("PING", "abcd", "", "")]
+
+
+def test_a_line_cut_into_many_pieces_is_heard_once_whole() -> None:
+    line = b"PRIVMSG #k :" + b"z" * 5000 + b"\r\n"
+    assert heard(*(line[i:i + 3] for i in range(0, len(line), 3))) == [
+        ("PRIVMSG", "", "#k", "z" * 5000)]
+
+
+def test_the_client_keeps_no_reference_to_what_it_heard(
+        run_rounds: Any) -> None:
+    import gc
+    import sys
+    client = IRC_Client()
+    client.link((client, "heard"), (sink := Collector(), "inbox"))
+    client.activate()
+    sink.activate()
+    client.inboxes["inbox"].append(b"PRIVMSG #k :" + "é".encode() * 900 + b"\r\nPART")
+    run_rounds(20)
+    item = sink.got.pop()
+    assert item[3] == "é" * 900 and not client._isStopped()
+    body = item[3]
+    del item
+    gc.collect()
+    assert sys.getrefcount(body) == 2      # ``body`` and getrefcount's argument
+
+
+@settings(max_examples=200, derandomize=True, database=None, deadline=None)
+@given(st.lists(st.binary(max_size=30) | st.sampled_from(
+    [b"\r\n", b"\n", b":", b" :", b"\x00", b"\xff\xfe", b"\xed\xa0\x80", b"9" * 5000,
+     b"\x01ACTION", b"PING"]), max_size=10),
+       st.one_of(st.none(), st.integers(1, 40)))
+def test_any_data_is_heard_as_four_strings_or_ends_the_client_past_its_limit(
+        pieces: list[bytes], limit: int | None) -> None:
+    client = IRC_Client(maxlinelength=limit)
+    for piece in pieces:
+        client.handleMessage(piece)
+        if client._oversized is not None:
+            break
+    for item in client.outboxes["heard"].q:
+        assert isinstance(item, tuple) and len(item) == 4
+        assert all(isinstance(part, str) for part in item)
+
+
+@settings(max_examples=150, derandomize=True, database=None, deadline=None)
+@given(st.lists(st.text(max_size=20) | st.sampled_from(
+    ["\r\n", "\n", ":", "\ud800", "\udfff", "\x00", "9" * 5000, "\x01ACTION"]), max_size=10))
+def test_any_text_from_the_server_is_heard_as_four_strings(pieces: list[str]) -> None:
+    for item in heard(*pieces):
+        assert isinstance(item, tuple) and len(item) == 4
+        assert all(isinstance(part, str) for part in item)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from Kamaelia.Support.Data.Escape import _codewords, escape, unescape
+from Kamaelia.Support.Data.Escape import _codewords, escape, replacementPlan, unescape
 
 #: 1.14's Tokenisation.Simple escapes these (NUL and "9", tab... as 1.14 wrote it).
 TOKENISATION = "\x009\n\r []"
@@ -121,3 +121,30 @@ def test_escape_is_1_14s_replacement_one_character_after_the_other(message: str,
 @given(text, st.text(st.characters(min_codepoint=0, max_codepoint=0x2FF), max_size=6))
 def test_unescape_of_any_text_returns_text(message: str, substring: str) -> None:
     assert isinstance(unescape(message, substring), str)
+
+
+def regexUnescape(message: str, substring: str) -> str:
+    """unescape by the regular expression alone (the reference for the fast passes)."""
+    from Kamaelia.Support.Data.Escape import _decoder
+    pattern, back = _decoder(tuple(substring))
+    return pattern.sub(lambda found: back[found.group()], message)
+
+
+def test_the_usual_substrings_unescape_in_replace_passes() -> None:
+    assert replacementPlan(tuple(TOKENISATION)) is not None
+    assert replacementPlan(tuple("X" * 24)) == (("%58", "X"), ("%25", "%"))
+    assert replacementPlan(("\x02",)) is None          # "%2" is a prefix of "%25"
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(st.text(st.sampled_from(list("%0123456789abcdefX []\n\r\x00z\ud800")), max_size=40),
+       st.text(st.sampled_from(list("X9 []\n\r\x00\x02*a%.é\U0001f600")), max_size=5))
+def test_unescape_of_any_text_is_the_left_to_right_reading(message: str,
+                                                          substring: str) -> None:
+    assert unescape(message, substring) == regexUnescape(message, substring)
+
+
+def test_unescape_is_linear_in_dense_and_stray_escapes() -> None:
+    # Correctness at size (the time is measured in tests/stress).
+    dense = "%25%20%5b" * 20_000 + "%" * 60_000 + "%%20" * 20_000
+    assert unescape(dense, TOKENISATION) == regexUnescape(dense, TOKENISATION)

@@ -96,3 +96,35 @@ def test_prefab_sends_one_slide_per_next(tmp_path: Path) -> None:
     scheduler.run.runThreads()
     assert asker.got == ["ADD NODE a\nADD NODE b", "DEL ALL"]
     assert [type(m) for m in asker.ended] == [producerFinished]
+
+
+# ------------------------------------------------- limits and hostile input
+def test_a_slide_is_gathered_in_pieces_and_joined_once() -> None:
+    parser = GraphSlideXMLParser()
+    parser.startElement("slide", {})
+    for _ in range(1000):
+        parser.characters("ADD NODE x ")
+    assert parser.current_slide == "ADD NODE x " * 1000
+    parser.current_slide = "replaced"
+    assert parser.current_slide == "replaced"
+
+
+def test_a_token_over_maxtokensize_ends_the_component(
+        caplog: pytest.LogCaptureFixture) -> None:
+    assert GraphSlideXMLComponent().maxtokensize == 65536
+    component = GraphSlideXMLComponent(maxtokensize=5000)
+    with caplog.at_level(logging.ERROR, logger="Kamaelia.Support.Data.Experimental"):
+        sink = run(component, ["<show><slide>one</slide><!--"] + ["c" * 1000] * 10)
+    assert sink.got == ["one"]
+    assert [type(m) for m in sink.control] == [producerFinished]
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "maxtokensize=5000" in errors[0]
+
+
+def test_text_with_a_lone_surrogate_is_logged_as_malformed(
+        caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, logger="Kamaelia.Support.Data.Experimental"):
+        sink = run(GraphSlideXMLComponent(), ["<show><slide>a</slide>", "\udfff</show>"],
+                   [producerFinished()])
+    assert sink.got == ["a"] and [type(m) for m in sink.control] == [producerFinished]
+    assert any("not UTF-8" in r.getMessage() for r in caplog.records)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -156,3 +157,43 @@ def test_shutdown_handles_what_is_waiting_then_passes_the_message_on(
 def test_other_control_messages_are_logged_and_ignored(
         make: Any, caplog: pytest.LogCaptureFixture) -> None:
     assertUnexpectedControlIgnored(make, caplog, [], [])
+
+
+# ------------------------------------------------- limits and hostile input
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.text(max_size=8) | st.sampled_from(
+    ["[", "]", "%", "%2", "%20", "%5b", "%255b", "\ud800", "\udfff", "\x00", "9" * 5000, "\n"]),
+    max_size=12).map(" ".join))
+def test_demarshall_raises_only_ValueError_on_hostile_text(line: str) -> None:
+    try:
+        result = EscapedListMarshalling.demarshall(line)
+    except ValueError:
+        return
+    assert isinstance(result, list)
+
+
+def test_deep_nesting_is_read_and_written_without_recursion() -> None:
+    depth = 50_000
+    line = "[ " * depth + "x " + "] " * depth + "\n"
+    tokens = EscapedListMarshalling.demarshall(line)
+    assert EscapedListMarshalling.marshall(tokens) == line
+
+
+def test_a_token_list_that_contains_itself_is_refused() -> None:
+    tokens: list[Any] = ["a"]
+    tokens.append(["b", tokens])
+    with pytest.raises(ValueError, match="cannot contain itself"):
+        EscapedListMarshalling.marshall(tokens)
+    shared = ["s"]
+    assert EscapedListMarshalling.marshall([shared, shared]) == "[ s ] [ s ] \n"
+
+
+def test_lines_to_tokenlists_skips_a_line_over_its_limit_naming_it(
+        caplog: pytest.LogCaptureFixture) -> None:
+    assert lines_to_tokenlists().maxlength == 65536
+    with caplog.at_level(logging.ERROR, logger=LOGGER):
+        sink = run(lines_to_tokenlists(maxlength=10), ["ok \n", "x" * 11, "fine \n"],
+                   [producerFinished()])
+    assert sink.got == [["ok"], ["fine"]]
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "maxlength=10" in errors[0]
