@@ -17,9 +17,11 @@ benchmark, whose docstring says what it measures and why its baseline is fair.
 """
 
 from . import (backplane, component_cost, echo_server, files, idle_components, idle_cpu,
-               pipeline_asyncio_mode, pipeline_batch, pipeline_one, processes)
+               parser_worst_case, pipeline_asyncio_mode, pipeline_batch, pipeline_one,
+               processes, server_memory)
 
 #: Benchmark modules in the order they run, by name.
 BENCHMARKS = {module.NAME: module for module in
               (pipeline_batch, pipeline_one, pipeline_asyncio_mode, idle_components,
-               component_cost, idle_cpu, backplane, processes, files, echo_server)}
+               component_cost, idle_cpu, backplane, processes, files, echo_server,
+               server_memory, parser_worst_case)}
