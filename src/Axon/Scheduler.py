@@ -83,9 +83,32 @@ an object pauses with ``scheduler.pauseThread(obj)`` and is woken with
 ``wakeThread(obj)``. Internally it is driven through a small stand-in
 microprocess; ``listAllThreads()`` lists the object itself.
 
-``KeyboardInterrupt`` during ``runThreads()`` stops every microprocess
-(threaded components are told to stop and are joined) and is then re-raised,
-so Ctrl-C ends a program with the usual status.
+Hangs and Ctrl-C
+----------------
+``KeyboardInterrupt`` during ``runThreads()`` first prints the hang report
+of :mod:`Axon.diagnostics` to standard error (what is still alive and what
+each component waits for), then stops every microprocess (threaded
+components are told to stop and are joined) and is re-raised, so
+``try: ... except KeyboardInterrupt:`` around ``run()`` still catches it.
+If nothing catches it, the program ends as Python ends on Ctrl-C (killed by
+``SIGINT``; a shell shows status 130) but without the traceback, which
+points into the scheduler and says nothing about the hang:
+``KAMAELIA_TRACEBACK=1`` brings it back. (A ``sys.excepthook`` wrapping the
+previous one does this, for that one interrupt only.)
+
+While ``runThreads()`` runs in the main thread, ``SIGUSR1`` prints the same
+report and the system carries on, unless the program has its own handler
+for ``SIGUSR1``; the previous handler is put back when it returns.
+
+When the scheduler is about to wait with nothing that could ever wake it
+(nothing runnable, no timer, no watched file, no other thread, no signal
+handler of the program's own), it prints a one-line hint once, or the whole
+report if ``KAMAELIA_DIAGNOSE=1``. It keeps waiting: the decision is
+conservative, but a program may wait for something the scheduler cannot see.
+
+For the report, the scheduler notes which inboxes each component that ends
+was sending to (:meth:`scheduler._noteEnding`); nothing is added to the
+message path.
 """
 
 from __future__ import annotations
@@ -96,11 +119,16 @@ import itertools
 import logging
 import os
 import selectors
+import signal
+import sys
+import threading
 import time
+import weakref
 from collections import deque
 from threading import get_ident
 from typing import Any, Callable, Generator
 
+from Axon import diagnostics as _diagnostics
 from Axon.Ipc import reactivate, shutdownMicroprocess
 from Axon.Microprocess import RunState, microprocess, _INSTRUCTIONS
 
@@ -155,6 +183,11 @@ class scheduler(microprocess):
     #: until a first microprocess has been added, as after ``waitForOne()``.
     wait_for_one: bool = False
     _immortal: bool = False
+    # Class-level defaults, set on the instance only when they change: the
+    # scheduler's own attributes stay few, which keeps Python's fast
+    # attribute access for the ones the hot path reads.
+    _stuckNoted = False                   # the "nothing can run again" hint was printed
+    _reportHandler: Callable[..., Any] | None = None    # our SIGUSR1 handler, while set
 
     def __init__(self, **argd: Any) -> None:
         super().__init__(**argd)
@@ -179,6 +212,9 @@ class scheduler(microprocess):
         self._asyncLoop: asyncio.AbstractEventLoop | None = None
         self._asyncTasks: set[asyncio.Task[Any]] = set()   # async components' tasks
         self._idleFuture: asyncio.Future[None] | None = None
+        # For the hang report (Axon.diagnostics): inbox -> who fed it and ended.
+        self._endedFeeders: weakref.WeakKeyDictionary[Any, deque[tuple[Any, ...]]] = \
+            weakref.WeakKeyDictionary()
 
     # ------------------------------------------------------------ threads
     def _addThread(self, mprocess: microprocess) -> None:
@@ -543,6 +579,10 @@ class scheduler(microprocess):
             heapq.heappop(timers)
             self._cancelledTimers -= 1
         timeout = max(0.0, timers[0][0] - _monotonic()) if timers else None
+        if timeout is None and not self._watched and not self._stuckNoted \
+                and not self._foreign and _diagnostics._provablyStuck(self):
+            self._stuckNoted = True       # once: it cannot become unstuck by itself
+            _diagnostics._noteStuck(self)
         self._wait(timeout)
         self._lastPoll = now = _monotonic()
         if timers and timers[0][0] <= now:
@@ -551,16 +591,63 @@ class scheduler(microprocess):
     def runThreads(self, slowmo: float = 0) -> None:
         """Run until no microprocesses are left, blocking while all are paused.
 
-        On ``KeyboardInterrupt`` every microprocess is stopped and closed
-        down, then the interrupt is re-raised.
+        On ``KeyboardInterrupt`` the hang report is printed to standard
+        error, every microprocess is stopped and closed down, and the
+        interrupt is re-raised (see "Hangs and Ctrl-C" above). While it runs
+        in the main thread, ``SIGUSR1`` prints the report.
         """
+        if self._stuckNoted:
+            self._stuckNoted = False
+        previous = self._installReportSignal()
         try:
             for _ in self.main(slowmo, canblock=True):
                 pass
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupt:
+            self._interrupted(interrupt)
             log.info("KeyboardInterrupt: stopping %d microprocesses", len(self._threads))
             self._stopAll()
             raise
+        finally:
+            self._restoreReportSignal(previous)
+
+    def _interrupted(self, interrupt: KeyboardInterrupt) -> None:
+        """Ctrl-C: print the report (once per interrupt) and, unless
+        KAMAELIA_TRACEBACK=1, keep the uncaught interrupt's traceback quiet."""
+        if getattr(interrupt, "_kamaeliaReported", False):
+            return          # an inner runThreads has reported this one already
+        interrupt._kamaeliaReported = True      # type: ignore[attr-defined]
+        if os.environ.get("KAMAELIA_TRACEBACK", "") in ("", "0"):
+            _quietenInterrupts()
+        try:
+            _diagnostics._printFor(self, "interrupted (Ctrl-C, KeyboardInterrupt); "
+                                         "this was still alive:")
+        except KeyboardInterrupt:
+            pass        # Ctrl-C again while printing: skip the rest, stop at once
+
+    def _installReportSignal(self) -> Any:
+        """Print the report on SIGUSR1 while running, unless the program handles it."""
+        number = getattr(signal, "SIGUSR1", None)
+        if number is None or threading.current_thread() is not threading.main_thread():
+            return None
+        try:
+            if signal.getsignal(number) is not signal.SIG_DFL:
+                return None     # the program's own handler (or SIG_IGN): leave it be
+            handler = self._reportHandler = _ReportOnSignal(self)
+            return signal.signal(number, handler)
+        except (ValueError, OSError):       # e.g. not the main interpreter
+            self._reportHandler = None
+            return None
+
+    def _restoreReportSignal(self, previous: Any) -> None:
+        handler = self._reportHandler
+        if handler is None or previous is None:
+            return
+        self._reportHandler = None
+        try:
+            if signal.getsignal(signal.SIGUSR1) is handler:
+                signal.signal(signal.SIGUSR1, previous)
+        except (ValueError, OSError):
+            pass
 
     async def runAsync(self) -> None:
         """Run until no microprocesses are left, driven by the running asyncio loop.
@@ -698,6 +785,8 @@ class scheduler(microprocess):
         try:
             mprocess.stop()
             self._closeGenerators(state)
+            if getattr(mprocess, "outboxes", None):
+                self._noteEnding(mprocess)
             knockon = mprocess._closeDownMicroprocess()
             if mprocess.__class__ is _Foreign:
                 self._foreignThings.pop(mprocess._thing, None)
@@ -705,6 +794,36 @@ class scheduler(microprocess):
                 self.handleMicroprocessShutdownKnockon(knockon)
         except Exception as exc:
             self._report(mprocess, exc, "while closing down")
+
+    def _noteEnding(self, ending: Any) -> None:
+        """Remember, for each inbox an outbox of ``ending`` leads to, that it
+        fed that inbox and has ended (read by :mod:`Axon.diagnostics`).
+
+        Runs before ``_closeDownMicroprocess``, i.e. before a chassis undoes
+        its links to the ending child. Each record is
+        ``(name, outbox, messages waiting in the inbox, signal linked?,
+        names of the messages waiting in an unlinked signal)``; at most
+        four are kept per inbox, and an inbox that goes away takes its
+        records with it.
+        """
+        try:
+            outboxes = list(ending.outboxes.items())
+            signalBox = ending.outboxes.get("signal")
+            signalLinked = signalBox is None or signalBox.sink is not signalBox
+            signalWaiting = "" if signalLinked else \
+                ", ".join(type(m).__name__ for m in list(signalBox.q)[-2:])
+            name = ending.name
+            feeders = self._endedFeeders
+            for boxname, box in outboxes:
+                sink = box.sink
+                if sink is box or not sink.isInbox or sink.owner is ending:
+                    continue
+                records = feeders.get(sink)
+                if records is None:
+                    records = feeders[sink] = deque(maxlen=4)
+                records.append((name, boxname, len(sink.q), signalLinked, signalWaiting))
+        except Exception:       # only for the report: never let it break a close-down
+            log.debug("could not note the end of %r", ending, exc_info=True)
 
     def handleMicroprocessShutdownKnockon(self, knockon: Any) -> None:
         """Act on what a microprocess's ``_closeDownMicroprocess()`` returned.
@@ -818,6 +937,36 @@ _GOINGTOSLEEP = "going to sleep"
 
 def _nothing() -> None:
     """A callback that only wakes the loop."""
+
+
+class _ReportOnSignal:
+    """The SIGUSR1 handler runThreads installs: print the hang report."""
+
+    __slots__ = ("scheduler",)
+
+    def __init__(self, scheduler: "scheduler") -> None:
+        self.scheduler = scheduler
+
+    def __call__(self, signum: int, frame: Any) -> None:
+        _diagnostics._printFor(self.scheduler, "report on request (SIGUSR1); "
+                                               "the system carries on:")
+
+
+def _quietenInterrupts() -> None:
+    """Make an uncaught, already reported KeyboardInterrupt end the program
+    without its traceback (Python still exits with the interrupt status)."""
+    if getattr(sys.excepthook, "_kamaeliaQuiet", False):
+        return
+    previous = sys.excepthook
+
+    def excepthook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+        if isinstance(value, KeyboardInterrupt) and getattr(value, "_kamaeliaReported", False) \
+                and os.environ.get("KAMAELIA_TRACEBACK", "") in ("", "0"):
+            return
+        previous(kind, value, tb)
+
+    excepthook._kamaeliaQuiet = True        # type: ignore[attr-defined]
+    sys.excepthook = excepthook
 
 
 def _dropOwnFrames(exc: BaseException) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import signal
 import socket
 import threading
 import time
@@ -10,6 +12,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from Axon import diagnostics
 from Axon.Component import component
 from Axon.Ipc import newComponent, reactivate, shutdownMicroprocess
 from Axon.Microprocess import microprocess
@@ -983,3 +986,129 @@ def test_a_reraised_failure_keeps_its_whole_traceback(fresh_scheduler: scheduler
         fresh_scheduler.runThreads()
     names = [entry.name for entry in info.traceback]
     assert "runThreads" in names and names[-1] == "main"
+
+
+# ------------------------------------------------- bookkeeping for the hang report
+class Once(component):
+    """Ends after one turn, sending nothing."""
+
+    def main(self) -> Iterator[Any]:
+        yield 1
+
+
+def test_a_component_that_ends_is_noted_on_the_inboxes_it_fed_four_at_most(
+        fresh_scheduler: scheduler, run_rounds: Callable[[int], bool]) -> None:
+    receiver = component()                       # never runs: only its inbox matters
+    senders = [Once() for _ in range(6)]
+    for sender in senders:
+        sender.link((sender, "outbox"), (receiver, "inbox"))
+        sender.activate()
+    assert run_rounds(10)
+
+    records = list(fresh_scheduler._endedFeeders[receiver.inboxes["inbox"]])
+    assert records == [(sender.name, "outbox", 0, False, "") for sender in senders[2:]]
+    assert receiver.inboxes["control"] not in fresh_scheduler._endedFeeders
+
+    del receiver, senders, sender, records       # the notes do not keep the inbox alive
+    gc.collect()
+    assert len(fresh_scheduler._endedFeeders) == 0
+
+
+def test_the_note_says_whether_the_ended_components_signal_was_linked(
+        fresh_scheduler: scheduler, run_rounds: Callable[[int], bool]) -> None:
+    class Finisher(component):
+        def main(self) -> Iterator[Any]:
+            self.send("done", "signal")
+            yield 1
+
+    receiver = component()
+    linked, unlinked = Finisher(), Finisher()
+    linked.link((linked, "signal"), (receiver, "control"))
+    unlinked.link((unlinked, "outbox"), (receiver, "inbox"))
+    linked.activate()
+    unlinked.activate()
+    assert run_rounds(10)
+
+    [viaSignal] = fresh_scheduler._endedFeeders[receiver.inboxes["control"]]
+    assert viaSignal == (linked.name, "signal", 1, True, "")     # "done" was waiting
+    [viaOutbox] = fresh_scheduler._endedFeeders[receiver.inboxes["inbox"]]
+    assert viaOutbox == (unlinked.name, "outbox", 0, False, "str")
+
+
+def test_run_threads_installs_the_report_signal_only_while_it_runs(
+        fresh_scheduler: scheduler) -> None:
+    seen: list[Any] = []
+
+    class Look(component):
+        def main(self) -> Iterator[Any]:
+            seen.append(signal.getsignal(signal.SIGUSR1))
+            yield 1
+
+    Look().run()
+    assert callable(seen[0]) and seen[0] is not signal.SIG_DFL
+    assert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL
+
+
+def test_run_threads_in_another_thread_leaves_signals_alone(fresh_scheduler: scheduler) -> None:
+    seen: list[Any] = []
+
+    class Look(component):
+        def main(self) -> Iterator[Any]:
+            seen.append(signal.getsignal(signal.SIGUSR1))
+            yield 1
+
+    Look().activate()
+    runner = threading.Thread(target=fresh_scheduler.runThreads)
+    runner.start()
+    runner.join(10)
+    assert seen == [signal.SIG_DFL]
+
+
+def test_stuck_only_when_nothing_at_all_could_wake_the_scheduler(
+        fresh_scheduler: scheduler) -> None:
+    # pytest-timeout (and maybe others) set Python signal handlers, which
+    # could wake a program: set them aside to see the rule itself.
+    aside = {}
+    for number in signal.valid_signals():
+        handler = signal.getsignal(number)
+        if callable(handler) and handler is not signal.default_int_handler:
+            aside[number] = signal.signal(number, signal.SIG_DFL)
+    rounds = fresh_scheduler.main()
+    try:
+        assert threading.active_count() == 1, threading.enumerate()   # none leaked
+        Sleeper([]).activate()
+        next(rounds)                            # it runs once and pauses
+        assert diagnostics._provablyStuck(fresh_scheduler)
+
+        handle = fresh_scheduler.callLater(60, lambda: None)
+        assert not diagnostics._provablyStuck(fresh_scheduler)       # a timer
+        handle.cancel()
+        assert diagnostics._provablyStuck(fresh_scheduler)
+
+        gate = threading.Event()
+        other = threading.Thread(target=gate.wait)
+        other.start()
+        try:
+            assert not diagnostics._provablyStuck(fresh_scheduler)   # another thread
+        finally:
+            gate.set()
+            other.join()
+
+        previous = signal.signal(signal.SIGALRM, lambda *args: None)
+        try:
+            assert not diagnostics._provablyStuck(fresh_scheduler)   # a handler of its own
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+
+        a, b = socket.socketpair()
+        fresh_scheduler.addReader(a, lambda: None)
+        try:
+            assert not diagnostics._provablyStuck(fresh_scheduler)   # a watched socket
+        finally:
+            fresh_scheduler.removeReader(a)
+            a.close()
+            b.close()
+    finally:
+        rounds.close()
+        for number, handler in aside.items():
+            signal.signal(number, handler)
