@@ -5,25 +5,31 @@ Example Usage
 A component declares its boxes and writes ``main`` as a generator that takes
 messages from inboxes and sends messages out of outboxes::
 
+    from typing import Iterator
+
     from Axon.Component import component
-    from Axon.Ipc import producerFinished, shutdownMicroprocess
+    from Axon.Ipc import shutdownRequest
 
     class Doubler(component):
         Inboxes = {"inbox": "numbers", "control": "shutdown signalling"}
         Outboxes = {"outbox": "doubled numbers", "signal": "shutdown signalling"}
 
-        def main(self):
+        def main(self) -> Iterator[int]:
             while True:
                 for number in self.Inbox("inbox"):
                     self.send(number * 2, "outbox")
-                if self.dataReady("control"):
-                    message = self.recv("control")
-                    if isinstance(message, (producerFinished, shutdownMicroprocess)):
-                        self.send(message, "signal")
-                        return
+                request = shutdownRequest(self)
+                if request is not None:
+                    self.send(request, "signal")    # pass it on, then end
+                    return
                 if not self.anyReady():
                     self.pause()
                 yield 1
+
+``main`` may also be an ``async def`` (see :mod:`Axon.async_support`).
+1.14's way of reading ``"control"`` (``recv`` it, then test it with
+``isinstance`` against ``producerFinished`` and ``shutdownMicroprocess``)
+works just the same.
 
 Parents wire components together with :meth:`component.link`; most programs
 let :class:`Kamaelia.Chassis.Pipeline.Pipeline` or ``Graphline`` do it.
@@ -38,7 +44,8 @@ Keyword arguments to the constructor become instance attributes, which is how
 class attributes serve as overridable defaults: with
 ``class Button(component): caption = "Press"``, ``Button(caption="Next")``
 overrides the caption for one instance. Subclasses must call
-``super().__init__(**argd)``.
+``super().__init__(**argd)``; one whose ``__init__`` forgets is told so (a
+``TypeError`` naming the class) when it is activated or put in a chassis.
 
 Messaging:
 
@@ -91,7 +98,7 @@ from typing import Any, Iterator
 from Axon.async_support import AsyncComponentMixin
 from Axon.Box import noSuchBox, postbox
 from Axon.Linkage import linkage
-from Axon.Microprocess import microprocess
+from Axon.Microprocess import MainBody, microprocess
 from Axon.Postoffice import postoffice
 
 __all__ = ["component", "TraceAllSends", "TraceAllRecvs"]
@@ -297,8 +304,16 @@ class component(AsyncComponentMixin, microprocess):
         return self.children[:]
 
     # ------------------------------------------------------------ lifecycle
-    def main(self) -> Iterator[Any]:
-        """Default body: runs the old-style initialiseComponent/mainBody/closeDownComponent."""
+    def main(self) -> MainBody:
+        """Default body: runs the old-style initialiseComponent/mainBody/closeDownComponent.
+
+        Override it with a generator (``def main(self) -> Iterator[int]``) or a
+        coroutine (``async def main(self) -> None``); see "Typing" in
+        :mod:`Axon.Microprocess` for why it is annotated as it is.
+        """
+        return self._oldStyleMain()
+
+    def _oldStyleMain(self) -> Iterator[Any]:
         result = self.initialiseComponent()
         if not result:
             result = 1

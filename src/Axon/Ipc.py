@@ -3,26 +3,33 @@
 Example Usage
 -------------
 
-Finishing a component the conventional way::
+Finishing a component the conventional way: :func:`shutdownRequest` takes
+what waits on ``"control"`` and returns the ``producerFinished`` or
+``shutdownMicroprocess`` found there (or ``None``), which the component passes
+on out of ``"signal"`` before it ends::
+
+    from typing import Iterator
 
     from Axon.Component import component
-    from Axon.Ipc import producerFinished, shutdownMicroprocess
+    from Axon.Ipc import shutdownRequest
 
     class Doubler(component):
         '''Doubles what arrives on "inbox"; passes shutdown on.'''
 
-        def main(self):
+        def main(self) -> Iterator[int]:
             while True:
                 for item in self.Inbox("inbox"):
                     self.send(item * 2, "outbox")
-                while self.dataReady("control"):
-                    msg = self.recv("control")
-                    if isinstance(msg, (producerFinished, shutdownMicroprocess)):
-                        self.send(msg, "signal")      # pass it on downstream
-                        return
+                request = shutdownRequest(self)
+                if request is not None:
+                    self.send(request, "signal")    # pass it on, then end
+                    return
                 if not self.anyReady():
                     self.pause()
                 yield 1
+
+1.14's way, testing what ``recv("control")`` returns with ``isinstance``
+against ``producerFinished`` and ``shutdownMicroprocess``, works the same.
 
 Starting more components from inside ``main``::
 
@@ -61,25 +68,30 @@ Components are chained ``"outbox" -> "inbox"`` for data and ``"signal" ->
 Each component documents in its docstring exactly what it does on each of
 these and what it sends when it ends.
 
+``shutdownRequest(component, boxname="control")`` is that convention's
+receiving half: it drains ``boxname`` and returns the first
+``producerFinished`` or ``shutdownMicroprocess`` (messages after it stay
+waiting), or ``None`` if there is none. Anything else found before it is
+logged as a warning (logger ``Axon.Ipc``, naming the component) and dropped,
+so a stray message cannot block a shutdown.
+
 Message classes
 ~~~~~~~~~~~~~~~
 
-========================================  =========================================
-constructor                               attributes / methods
-========================================  =========================================
-``newComponent(*components)``             ``.comps``, ``.components()``
-``shutdownMicroprocess(*microprocesses)`` ``.mps``, ``.microprocesses()``
-``shutdown()``                            (none)
-``notify(caller, payload)``               ``.caller``, ``.object``
-``status(status)``                        ``.statusMessage``, ``.status()``
-``wouldblock(caller)``                    ``.caller``
-``producerFinished(caller=None,           ``.caller``, ``.message``
-message=None)``
-``errorInformation(caller,                ``.caller``, ``.exception``, ``.message``
-exception=None, message=None)``
-``reactivate(component)``                 ``.component``
-``WaitComplete(*args, **argd)``           ``.args``, ``.argd``
-========================================  =========================================
+==============================================================  ==========================================
+constructor                                                     attributes / methods
+==============================================================  ==========================================
+``newComponent(*components)``                                   ``.comps``, ``.components()``
+``shutdownMicroprocess(*microprocesses)``                       ``.mps``, ``.microprocesses()``
+``shutdown()``                                                  (none)
+``notify(caller, payload)``                                     ``.caller``, ``.object``
+``status(status)``                                              ``.statusMessage``, ``.status()``
+``wouldblock(caller)``                                          ``.caller``
+``producerFinished(caller=None, message=None)``                 ``.caller``, ``.message``
+``errorInformation(caller, exception=None, message=None)``      ``.caller``, ``.exception``, ``.message``
+``reactivate(component)``                                       ``.component``
+``WaitComplete(*args, **argd)``                                 ``.args``, ``.argd``
+==============================================================  ==========================================
 
 ``ipc`` itself keeps an instance ``__dict__`` (applications subclass it freely
 and set whatever attributes they like); the subclasses above declare
@@ -92,8 +104,9 @@ name and the fields, e.g. ``producerFinished(caller=None, message='eof')``.
 
 from __future__ import annotations
 
+import logging
 import reprlib
-from typing import Any
+from typing import Any, Protocol, Union
 
 __all__ = [
     "ipc",
@@ -107,7 +120,10 @@ __all__ = [
     "errorInformation",
     "reactivate",
     "WaitComplete",
+    "shutdownRequest",
 ]
+
+_log = logging.getLogger("Axon.Ipc")
 
 
 class ipc:
@@ -277,3 +293,37 @@ class WaitComplete(ipc):
     def __init__(self, *args: Any, **argd: Any) -> None:
         self.args = args
         self.argd = argd
+
+
+class _HasControl(Protocol):
+    """What :func:`shutdownRequest` needs of a component."""
+
+    name: str
+
+    def dataReady(self, boxname: str = ...) -> int: ...
+
+    def recv(self, boxname: str = ...) -> Any: ...
+
+
+def shutdownRequest(component: _HasControl, boxname: str = "control"
+                    ) -> Union[producerFinished, shutdownMicroprocess, None]:
+    """shutdownRequest(component, boxname="control") -> the shutdown message, or None
+
+    Takes the messages waiting on ``component``'s inbox ``boxname`` up to and
+    including the first ``producerFinished`` or ``shutdownMicroprocess``, and
+    returns that message; returns ``None`` when none is waiting. Messages
+    after it stay waiting. Other messages before it are logged (with the
+    component's name) and dropped. Use it in ``main``::
+
+        request = shutdownRequest(self)
+        if request is not None:
+            self.send(request, "signal")    # pass it on, then end
+            return
+    """
+    while component.dataReady(boxname):
+        message = component.recv(boxname)
+        if isinstance(message, (producerFinished, shutdownMicroprocess)):
+            return message
+        _log.warning("%s ignored an unexpected message on %r: %s",
+                     component.name, boxname, reprlib.repr(message))
+    return None

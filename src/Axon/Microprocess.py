@@ -6,10 +6,12 @@ A microprocess is an object whose ``main()`` is a generator. Activating it
 hands it to the scheduler; ``run()`` activates it and runs the scheduler until
 nothing is left::
 
+    from typing import Iterator
+
     from Axon.Microprocess import microprocess
 
     class Counter(microprocess):
-        def main(self):
+        def main(self) -> Iterator[int]:
             for i in range(3):
                 print("tick", i)
                 yield 1
@@ -44,19 +46,46 @@ microprocess (``self._runstate``). The scheduler's run queue holds these
 records, and inboxes point at their owner's record to wake it, so the hot
 paths read fixed slots whatever the component's class (Python specialises
 such reads; reads of ordinary attributes across many classes it cannot).
+
+Typing
+------
+``activate()`` returns ``Self``, so ``Counter().activate()`` is a
+``Counter`` to a type checker. The base ``main`` is annotated as returning
+:data:`MainBody`, the union ``Iterator[Any] | Coroutine[Any, Any, Any] |
+None``, so that ``def main(self) -> Iterator[int]`` (a generator), ``async
+def main(self) -> None`` (a coroutine) and a threaded component's ``def
+main(self) -> None`` (a blocking method) are all valid overrides under
+``mypy --strict``: a type checker sees an override's return type against
+every base class that defines ``main``, so the root one must admit all three.
+A union rather than ``Any`` keeps a mistake such as ``def main(self) -> int``
+an error; the one it cannot catch, a generator component whose ``main`` is
+annotated ``-> None`` and has no ``yield``, ``activate()`` reports ("did you
+forget a 'yield'?"). (mypy does not accept a union as the declared type of a
+generator function, so the base ``main`` returns a generator made by a
+helper instead of being one.)
+
+A subclass whose ``__init__`` forgets ``super().__init__()`` has no
+scheduling state; ``activate()`` (and so ``run()``) then raises a
+``TypeError`` saying so, rather than an ``AttributeError`` about
+``_runstate``.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Coroutine, Iterator, Self, Union
 
 from Axon.Base import AxonObject
 from Axon.Ipc import WaitComplete
 from Axon.idGen import tupleId
 
-__all__ = ["microprocess", "RunState"]
+__all__ = ["microprocess", "RunState", "MainBody"]
+
+#: What ``main`` returns: a generator (the classic form, annotated e.g.
+#: ``-> Iterator[int]``), a coroutine (``async def main(self) -> None``), or
+#: None (a threaded component's ``main``, an ordinary blocking method).
+MainBody = Union[Iterator[Any], Coroutine[Any, Any, Any], None]
 
 _log = logging.getLogger("Axon.Microprocess")
 
@@ -169,12 +198,13 @@ class microprocess(AxonObject):
         return self.scheduler is not None and not rs.stopped and not rs.paused
 
     # ------------------------------------------------------------- lifecycle
-    def main(self) -> Iterator[Any]:
-        """Override with a generator: the body of the microprocess."""
-        yield 1
+    def main(self) -> MainBody:
+        """Override with a generator (or an ``async def``): the body of the
+        microprocess. This one yields once and ends."""
+        return _yieldOnce()
 
     def activate(self, Scheduler: Any = None, Tracker: Any = None,
-                 mainmethod: str = "main") -> "microprocess":
+                 mainmethod: str = "main") -> Self:
         """Hand this microprocess to a scheduler (the default one if None).
 
         Calls ``self.<mainmethod>()`` to make the generator that will be
@@ -184,7 +214,10 @@ class microprocess(AxonObject):
         and otherwise only wakes it (if it is still running), as 1.14 did;
         it stays with its first scheduler.
         """
-        rs = self._runstate
+        try:
+            rs = self._runstate
+        except AttributeError:
+            raise missingSuperInit(self) from None
         if rs.step is not None:
             _log.warning("%s is already activated; activate() again only wakes it",
                          self.name)
@@ -342,6 +375,20 @@ class microprocess(AxonObject):
         should run again.
         """
         return self.closeDownValue
+
+
+def _yieldOnce() -> Iterator[int]:
+    yield 1
+
+
+def missingSuperInit(obj: Any) -> TypeError:
+    """The error for ``obj``, whose class's ``__init__`` did not call
+    ``super().__init__()`` (so it has none of a microprocess's state)."""
+    cls = type(obj)
+    return TypeError(
+        f"{cls.__module__}.{cls.__qualname__} did not call super().__init__() in its "
+        f"__init__; add it (e.g. 'super().__init__(**argd)') as the first line of "
+        f"{cls.__qualname__}.__init__, before using the object as a component")
 
 
 # Classes of yielded values that are instructions rather than "carry on".

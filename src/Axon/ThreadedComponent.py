@@ -91,7 +91,7 @@ import threading
 import time
 from collections import deque
 from threading import get_ident
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Self
 
 from Axon.AdaptiveCommsComponent import _AdaptiveCommsable
 from Axon.AxonExceptions import noSpaceInBox
@@ -144,7 +144,7 @@ class threadedcomponent(component):
 
     # ---------------------------------------------------- scheduler side
     def activate(self, Scheduler: Any = None, Tracker: Any = None,
-                 mainmethod: str = "main") -> "threadedcomponent":
+                 mainmethod: str = "main") -> Self:
         """Activate; the scheduler steps the shuttle, the thread runs ``mainmethod``."""
         self._threadMainMethod = mainmethod
         microprocess.activate(self, Scheduler, Tracker, mainmethod="_localmain")

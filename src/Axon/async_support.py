@@ -6,24 +6,28 @@ A component whose ``main`` is an ``async def`` runs like any other. It
 awaits messages and deadlines instead of pausing, and sends as usual::
 
     from Axon.Component import component
-    from Kamaelia._shutdown import isShutdown
+    from Axon.Ipc import shutdownRequest
 
     class Greeter(component):
-        async def main(self):
+        async def main(self) -> None:
             while True:
-                box = await self.waitForMessage("inbox", "control")
-                message = self.recv(box)
-                if box == "control" and isShutdown(message):
-                    self.send(message, "signal")
-                    return
-                await self.waitFor(0.01)                 # a deadline, no busy wait
-                self.send(f"hello, {message}", "outbox")
+                box = await self.waitForMessage("inbox", "control")   # a str
+                if box == "inbox":                   # data first: finish what came
+                    name = self.recv("inbox")
+                    await self.waitFor(0.01)         # a deadline, no busy wait
+                    self.send(f"hello, {name}", "outbox")
+                else:
+                    request = shutdownRequest(self)
+                    if request is not None:
+                        self.send(request, "signal")    # pass it on, then end
+                        return
 
 The awaitables (methods of every component):
 
 * ``await self.waitForMessage(*boxnames, timeout=None)``: the name of an inbox
   that has a message (the first in the order given), or ``None`` on timeout;
-  with no names it waits on every inbox;
+  with no names it waits on every inbox (typed ``str`` without a timeout,
+  ``str | None`` with one);
 * ``await self.nextMessage(boxname="inbox", timeout=None)``: takes and
   returns the next message (``TimeoutError`` on timeout);
 * ``await self.waitFor(seconds)`` and ``await self.waitUntil(deadline)``
@@ -55,7 +59,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Coroutine, Generator, Iterator
+from typing import Any, Coroutine, Generator, Iterator, overload
 
 __all__ = ["AsyncComponentMixin", "driveCoroutine"]
 
@@ -136,10 +140,20 @@ class AsyncComponentMixin:
     _asyncTask: asyncio.Task[Any] | None = None
     _asyncWaiter: asyncio.Future[Any] | None = None
 
+    # Overloaded so that a type checker knows the result is a box name (never
+    # None) when no timeout is given: ``box = await self.waitForMessage("inbox")``
+    # is a ``str``; with ``timeout=`` it is ``str | None``.
+    @overload
+    async def waitForMessage(self, *boxnames: str, timeout: None = None) -> str: ...
+
+    @overload
+    async def waitForMessage(self, *boxnames: str, timeout: float) -> str | None: ...
+
     async def waitForMessage(self, *boxnames: str, timeout: float | None = None) -> str | None:
         """Wait until one of ``boxnames`` (default: every inbox) has a message.
 
-        Returns that box's name, or ``None`` if ``timeout`` seconds pass first.
+        Returns that box's name, or ``None`` if ``timeout`` seconds pass first
+        (so, without a timeout, always a name: the type checker knows).
         """
         names = boxnames or tuple(self.inboxes)  # type: ignore[attr-defined]
         for name in names:

@@ -2,9 +2,11 @@
 
 Example Usage
 -------------
-Inside a component's ``main``::
+Components in the library use the public helper
+:func:`Axon.Ipc.shutdownRequest` (re-exported here, so internal code may
+import it from either place). Inside a component's ``main``::
 
-    from Kamaelia._shutdown import shutdownRequest
+    from Axon.Ipc import shutdownRequest
 
     while True:
         ...                                        # handle "inbox"
@@ -22,9 +24,10 @@ A component is asked to end by a ``producerFinished`` (its producer has
 finished: finish what is waiting, then end) or a ``shutdownMicroprocess``
 (stop now) arriving on its ``"control"`` inbox. By convention it then sends
 that same message out of its ``"signal"`` outbox, so the component after it
-ends too. :func:`shutdownRequest` takes everything waiting on ``"control"``
-and returns the first such message (or ``None``); anything else there is
-logged as unexpected and dropped, so a stray message cannot block shutdown.
+ends too. :func:`shutdownRequest` (from :mod:`Axon.Ipc`) takes everything
+waiting on ``"control"`` and returns the first such message (or ``None``);
+anything else there is logged as unexpected and dropped, so a stray message
+cannot block shutdown.
 :func:`forwardControl` is the variant for components that pass *every*
 control message on out of ``"signal"`` (``PassThrough``, ``SubscribeTo``).
 
@@ -47,7 +50,7 @@ import reprlib
 from typing import Any, Callable, Generator, Iterator, Sequence
 
 from Axon.AxonExceptions import noSpaceInBox
-from Axon.Ipc import ipc, producerFinished, shutdownMicroprocess
+from Axon.Ipc import ipc, producerFinished, shutdownMicroprocess, shutdownRequest
 
 __all__ = ["SHUTDOWN_MESSAGES", "isShutdown", "shutdownRequest", "forwardControl",
            "runUntilShutdown", "ControlState"]
@@ -61,21 +64,6 @@ SHUTDOWN_MESSAGES = (producerFinished, shutdownMicroprocess)
 def isShutdown(message: Any) -> bool:
     """True if ``message`` asks a component to end."""
     return isinstance(message, SHUTDOWN_MESSAGES)
-
-
-def shutdownRequest(component: Any, boxname: str = "control") -> ipc | None:
-    """Drain ``boxname``; return the first shutdown message found, else None.
-
-    Messages after a shutdown message are left waiting; other messages before
-    it are logged (with the component's name) and dropped.
-    """
-    while component.dataReady(boxname):
-        message = component.recv(boxname)
-        if isinstance(message, SHUTDOWN_MESSAGES):
-            return message
-        log.warning("%s ignored an unexpected message on %r: %r",
-                    component.name, boxname, message)
-    return None
 
 
 def forwardControl(component: Any, boxname: str = "control",

@@ -775,3 +775,32 @@ def test_close_down_callbacks_are_called_once_then_forgotten(
     assert calls == ["ended"]
     assert child._callOnCloseDown == []
     assert child._closeDownMicroprocess() is None and calls == ["ended"]
+
+
+def test_a_component_whose_init_forgets_super_init_is_told_so_on_activate() -> None:
+    class Forgetful(component):
+        def __init__(self, size: int) -> None:     # no super().__init__(): the mistake
+            self.size = size
+
+    with pytest.raises(TypeError, match=r"Forgetful did not call super\(\)\.__init__\(\) "
+                                        r"in its __init__; add it"):
+        Forgetful(3).activate()
+    with pytest.raises(TypeError, match=r"Forgetful did not call super\(\)\.__init__\(\)"):
+        Forgetful(3).run()
+
+
+def test_async_and_generator_mains_both_run() -> None:
+    seen: list[str] = []
+
+    class Generator(component):
+        def main(self) -> Iterator[int]:
+            seen.append("generator")
+            yield 1
+
+    class Coroutine(component):
+        async def main(self) -> None:
+            seen.append("coroutine")
+
+    Generator().activate()
+    Coroutine().run()
+    assert sorted(seen) == ["coroutine", "generator"]

@@ -280,3 +280,11 @@ def test_an_ended_handle_lets_go_of_its_component_but_still_names_it(
         echo.get("nonesuch")
     with pytest.raises(queue.Empty):
         echo.get("outbox")
+
+
+def test_activate_returns_the_handle_so_calls_chain(bg: background) -> None:
+    handle = Handle(PureTransformer(str.upper))
+    assert handle.activate() is handle
+    handle.put("chained", "inbox")
+    assert handle.get("outbox", block=True, timeout=PATIENCE) == "CHAINED"
+    finish(handle, bg)

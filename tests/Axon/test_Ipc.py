@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, Iterator
+
+import pytest
 
 from Axon import Ipc
 from Axon.Ipc import (
@@ -15,6 +18,7 @@ from Axon.Ipc import (
     reactivate,
     shutdown,
     shutdownMicroprocess,
+    shutdownRequest,
     status,
     wouldblock,
 )
@@ -144,3 +148,79 @@ def test_messages_compare_by_identity() -> None:
     assert a != b
     assert a == a
     assert len({a, b}) == 2
+
+
+# ------------------------------------------------------------ shutdownRequest
+class _Boxes:
+    """Just enough of a component for shutdownRequest: a name and inboxes."""
+
+    name = "test.Boxes_1"
+
+    def __init__(self, **boxes: list[Any]) -> None:
+        self.boxes = boxes
+
+    def dataReady(self, boxname: str = "inbox") -> int:
+        return len(self.boxes[boxname])
+
+    def recv(self, boxname: str = "inbox") -> Any:
+        return self.boxes[boxname].pop(0)
+
+
+def test_shutdownRequest_returns_the_first_shutdown_message_and_leaves_the_rest() -> None:
+    first, later = producerFinished(), shutdownMicroprocess()
+    boxes = _Boxes(control=[first, later])
+    assert shutdownRequest(boxes) is first
+    assert boxes.boxes["control"] == [later]
+
+
+def test_shutdownRequest_is_None_with_nothing_waiting() -> None:
+    assert shutdownRequest(_Boxes(control=[])) is None
+
+
+def test_shutdownRequest_logs_and_drops_other_messages_naming_the_component(
+        caplog: pytest.LogCaptureFixture) -> None:
+    stop = shutdownMicroprocess()
+    boxes = _Boxes(control=["chatter", stop])
+    with caplog.at_level(logging.WARNING, logger="Axon.Ipc"):
+        assert shutdownRequest(boxes) is stop
+    assert any("test.Boxes_1" in r.getMessage() and "chatter" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_shutdownRequest_reads_the_box_it_is_given() -> None:
+    done = producerFinished()
+    boxes = _Boxes(control=[], _control=[done])
+    assert shutdownRequest(boxes) is None
+    assert shutdownRequest(boxes, "_control") is done
+
+
+def test_the_Kamaelia_shutdownRequest_is_the_public_one() -> None:
+    from Kamaelia import _shutdown
+    assert _shutdown.shutdownRequest is shutdownRequest
+    assert "shutdownRequest" in Ipc.__all__
+
+
+def test_a_component_using_the_documented_idiom_passes_shutdown_on() -> None:
+    from Axon.Component import component
+    from Axon.Scheduler import scheduler
+
+    class Echo(component):
+        def main(self) -> Iterator[int]:
+            while True:
+                for item in self.Inbox("inbox"):
+                    self.send(item, "outbox")
+                request = shutdownRequest(self)
+                if request is not None:
+                    self.send(request, "signal")    # pass it on, then end
+                    return
+                if not self.anyReady():
+                    self.pause()
+                yield 1
+
+    echo, done = Echo(), producerFinished()
+    echo._deliver("x", "inbox")
+    echo._deliver(done, "control")
+    echo.activate()
+    scheduler.run.runThreads()
+    assert echo._collect("outbox") == "x"
+    assert echo._collect("signal") is done

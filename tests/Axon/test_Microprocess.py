@@ -670,3 +670,34 @@ def test_knock_on_shutdowns_chain(fresh_scheduler: scheduler) -> None:
     first = Short(log, middle).activate()
     fresh_scheduler.runThreads()     # would never end if the chain broke
     assert log == [first, middle, last]
+
+
+class ForgotSuperInit(microprocess):
+    """A subclass whose __init__ forgets super().__init__()."""
+
+    def __init__(self) -> None:          # no super().__init__(): the mistake
+        self.setting = 1
+
+    def main(self) -> Iterator[Any]:
+        yield 1
+
+
+FORGOT_MESSAGE = (r"ForgotSuperInit did not call super\(\)\.__init__\(\) in its __init__; "
+                  r"add it")
+
+
+def test_activate_says_that_init_forgot_to_call_super_init() -> None:
+    with pytest.raises(TypeError, match=FORGOT_MESSAGE):
+        ForgotSuperInit().activate()
+
+
+def test_run_says_that_init_forgot_to_call_super_init() -> None:
+    with pytest.raises(TypeError, match=FORGOT_MESSAGE):
+        ForgotSuperInit().run()
+
+
+def test_activate_returns_the_microprocess_itself() -> None:
+    counter = CloseDownRecorder([])
+    assert counter.activate() is counter
+    counter.stop()
+    scheduler.run.runThreads()

@@ -42,8 +42,20 @@ a Pipeline::
 
     Pipeline(ConsoleReader(), Shouter(), ConsoleEchoer()).run()
 
-``examples/graphline_numbered_lines.py`` has a child with an extra outbox,
-and two outboxes leading to one.
+The example ``graphline_numbered_lines`` (installed with Kamaelia; run it
+with ``kamaelia examples graphline_numbered_lines``, and list the others
+with ``kamaelia examples``) has a child with an extra outbox, and two
+outboxes leading to one.
+
+A duplicated key in ``linkages`` is lost without a word: ``linkages`` is a
+Python dict, so when a dict literal names the same ``(name, box)`` source
+twice, only the *last* entry is kept, and the Graphline never sees the
+first (nothing can detect it). An outbox leads to one place only anyway: to
+send one outbox's messages to two places, put a splitter (e.g.
+``Kamaelia.Util.Fanout``'s ``Fanout``) or a ``Backplane`` between them, and
+to join several outboxes into one inbox write one entry per *source*
+(``("A", "outbox"): ("OUT", "inbox")`` and ``("B", "outbox"): ("OUT",
+"inbox")`` are two different keys, so both are kept).
 
 How does it work?
 -----------------
@@ -131,7 +143,9 @@ class Graphline(WiredChassis):
     Arguments:
 
     - linkages   -- dict mapping ``(name, outbox)`` to ``(name, inbox)``;
-      the name ``"self"`` means the Graphline's own boxes (default: no links)
+      the name ``"self"`` means the Graphline's own boxes (default: no links).
+      Each source may appear once: a dict literal that repeats a key keeps
+      only its last entry, silently (see the module docstring)
     - components -- the children, each named by its keyword
     """
 

@@ -76,6 +76,7 @@ from Axon.Box import BoxNotFound, noSuchBox
 from Axon.Component import component
 from Axon.Ipc import ipc, newComponent, producerFinished
 from Axon.Linkage import linkage
+from Axon.Microprocess import missingSuperInit
 from Kamaelia._shutdown import isShutdown
 
 __all__ = ["Chassis", "WiredChassis", "SwappingChassis", "Wire", "boxDict",
@@ -92,6 +93,10 @@ def checkComponents(owner: str, labelled: Iterable[tuple[str, Any]]) -> None:
 
     ``labelled`` holds (label, value) pairs; errors read e.g.
     ``Pipeline argument 1 is not a component: 'oops'``.
+
+    A plain function gets a hint to wrap it in ``PureTransformer``; a
+    component whose class's ``__init__`` did not call ``super().__init__()``
+    gets the error saying so.
     """
     seen: dict[int, str] = {}
     for label, value in labelled:
@@ -99,11 +104,26 @@ def checkComponents(owner: str, labelled: Iterable[tuple[str, Any]]) -> None:
             hint = ""
             if isinstance(value, type) and issubclass(value, component):
                 hint = f" (a class: did you mean {value.__name__}()?)"
+            elif callable(value) and not isinstance(value, type):
+                hint = (f" (a plain function: wrap it as PureTransformer({_callableName(value)}),"
+                        " from Kamaelia.Util.PureTransformer, to apply it to each message)")
             raise TypeError(f"{owner} {label} is not a component: {value!r}{hint}")
+        if not hasattr(value, "_runstate"):
+            raise missingSuperInit(value)
         if id(value) in seen:
             raise ValueError(f"{owner} {label} is the same component as {seen[id(value)]} "
                              f"({value.name}); each may be used once")
         seen[id(value)] = label
+
+
+def _callableName(function: Any) -> str:
+    """How to write ``function`` in a hint: ``str.upper``, ``shout``; else a placeholder."""
+    for attribute in ("__qualname__", "__name__"):      # str.upper; a local def's name
+        name = getattr(function, attribute, "")
+        if isinstance(name, str) and name and all(part.isidentifier()
+                                                  for part in name.split(".")):
+            return name
+    return "yourFunction"
 
 
 def checkArguments(owner: str, components: Sequence[Any]) -> list[component]:

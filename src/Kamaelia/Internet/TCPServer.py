@@ -30,7 +30,8 @@ How does it work?
 The listening socket is made and bound when the component is made, so
 ``listenport`` (also ``port``) is the real port even when 0 asked the
 system to choose one, and a port already in use raises ``OSError`` there
-and then. ``SO_REUSEADDR`` is set (so a restarted server can bind at once),
+and then (naming the server, the host and the port; its ``errno`` is
+``EADDRINUSE``). ``SO_REUSEADDR`` is set (so a restarted server can bind at once),
 then ``socketOptions``: a ``(level, option, value)`` tuple or a list of them.
 
 Once active, the socket is watched by the scheduler's own wait: when a
@@ -195,8 +196,7 @@ class TCPServer(component):
         self._options = options
         listener, _ = self.makeTCPServerPort(listenport, maxlisten=backlog)
         if listener is None:
-            raise self.listenError or OSError(f"{type(self).__name__} could not listen on "
-                                              f"port {listenport!r}")
+            raise self._listenFailure(listenport)
         self.listener: socket.socket = listener
         self.listenport: int = self.listener.getsockname()[1]
         self.address = describeAddress(self.listener.getsockname())
@@ -225,6 +225,23 @@ class TCPServer(component):
                       describeAddress((host or "*", port)), exc.strerror or exc)
             return None, None
         return sock, sock.getsockname()[1]
+
+    def _listenFailure(self, port: int) -> OSError:
+        """The OSError to raise when listening failed: it names this component,
+        the host and the port, and keeps the errno (``EADDRINUSE``: in use)."""
+        cause = self.listenError
+        code = cause.errno if cause is not None else None
+        where = f"port {port} on host {self.host!r}" if self.host else \
+            f"port {port} on every address (host None)"
+        reason = (cause.strerror or str(cause)) if cause is not None else "unknown error"
+        hint = ""
+        if code == errno.EADDRINUSE:
+            hint = ("; something else is already listening there (another program, or "
+                    "another server in this one): stop it, choose another port, or pass "
+                    "port 0 to let the system choose a free one")
+        error = OSError(code, f"{self.name} cannot listen on {where}: {reason}{hint}")
+        error.__cause__ = cause
+        return error
 
     def _listen(self, port: int, options: Iterable[tuple[int, int, Any]],
                 backlog: int, host: str) -> socket.socket:

@@ -424,3 +424,26 @@ def test_a_running_graphline_lets_go_of_an_ended_child_except_in_components(
     assert ref() is None
     stays.inboxes["release"].append("go")
     assert run_rounds(10)
+
+
+def test_a_plain_function_as_a_child_is_refused_with_a_hint_to_wrap_it() -> None:
+    def shout(text: str) -> str:
+        return text.upper()
+
+    with pytest.raises(TypeError, match=re.escape(
+            "Graphline component 'SHOUT' is not a component: ") + r".*"
+            + re.escape("wrap it as PureTransformer(") + r".*shout\)"):
+        Graphline(SHOUT=shout, linkages={})
+
+
+def test_a_duplicated_linkage_key_keeps_only_the_last_entry_as_the_docs_warn() -> None:
+    # Not detectable (the dict literal has already dropped the first entry):
+    # this pins the behaviour that the docstring and the cookbook warn about.
+    from Kamaelia.Util.PureTransformer import PureTransformer
+    graph = Graphline(A=PureTransformer(), B=PureTransformer(), C=PureTransformer(),
+                      linkages={("A", "outbox"): ("B", "inbox"),      # lost
+                                ("A", "outbox"): ("C", "inbox")})     # noqa: F601  kept
+    assert graph.layout == {("A", "outbox"): ("C", "inbox")}
+    assert "silently" in (Graphline.__doc__ or "")
+    assert "only the *last* entry is kept" in (__import__("Kamaelia.Chassis.Graphline",
+                                                          fromlist=["x"]).__doc__ or "")

@@ -181,6 +181,24 @@ def test_a_non_component_argument_raises_TypeError_naming_it() -> None:
         Pipeline(PureTransformer(), "oops")
 
 
+def test_a_plain_function_is_refused_with_a_hint_to_wrap_it_in_PureTransformer() -> None:
+    with pytest.raises(TypeError, match=re.escape(
+            "Pipeline argument 1 is not a component: <method 'upper' of 'str' objects> "
+            "(a plain function: wrap it as PureTransformer(str.upper), from "
+            "Kamaelia.Util.PureTransformer")):
+        Pipeline(DataSource(["a"]), str.upper, PureTransformer())
+
+
+def test_a_child_whose_init_forgot_super_init_is_refused_saying_so() -> None:
+    class Forgetful(component):
+        def __init__(self) -> None:       # no super().__init__(): the mistake
+            pass
+
+    with pytest.raises(TypeError, match=r"Forgetful did not call super\(\)\.__init__\(\) "
+                                        r"in its __init__; add it"):
+        Pipeline(DataSource(["a"]), Forgetful())
+
+
 def test_a_component_class_instead_of_an_instance_is_refused() -> None:
     with pytest.raises(TypeError, match="argument 0"):
         Pipeline(PureTransformer, PureTransformer())

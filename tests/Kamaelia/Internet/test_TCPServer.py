@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import socket
 from typing import Any, Iterator
@@ -54,8 +55,24 @@ def test_a_port_in_use_raises_when_the_server_is_made() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        with pytest.raises(OSError):
-            TCPServer(taken.getsockname()[1], host="127.0.0.1")
+        port = taken.getsockname()[1]
+        with pytest.raises(OSError, match=rf"TCPServer_\d+ cannot listen on port {port} on "
+                                          r"host '127\.0\.0\.1': .*choose another port") as info:
+            TCPServer(port, host="127.0.0.1")
+    assert info.value.errno == errno.EADDRINUSE
+
+
+def test_a_ServerCore_on_a_port_in_use_raises_naming_its_server_host_and_port() -> None:
+    from Kamaelia.Chassis.ConnectedServer import ServerCore
+    from Kamaelia.Protocol.EchoProtocol import EchoProtocol
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(OSError, match=rf"TCPServer_\d+ cannot listen on port {port} on "
+                                          r"host '127\.0\.0\.1'") as info:
+            ServerCore(protocol=EchoProtocol, port=port, host="127.0.0.1")
+    assert info.value.errno == errno.EADDRINUSE
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "::1"])

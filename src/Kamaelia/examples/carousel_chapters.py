@@ -25,10 +25,10 @@ Each child is itself a small system: a ``Seq`` that first sends the heading,
 then runs a ``Pipeline`` numbering the chapter's lines.
 """
 from itertools import count
+from typing import Iterator
 
 from Axon.Component import component
-from Axon.Ipc import producerFinished, shutdownMicroprocess
-from Kamaelia._shutdown import shutdownRequest
+from Axon.Ipc import producerFinished, shutdownMicroprocess, shutdownRequest
 from Kamaelia.Chassis.Carousel import Carousel
 from Kamaelia.Chassis.Graphline import Graphline
 from Kamaelia.Chassis.Pipeline import Pipeline
@@ -46,6 +46,10 @@ EXAMPLE_EXPECT = ("== Chapter 1: Arrival ==\n"
                   "  1. The sun came out.\n")
 
 
+#: A chapter: (number, title, its lines).
+Chapter = tuple[int, str, list[str]]
+
+
 class Chapters(component):
     """Collects the text into chapters; then answers each "NEXT" with the next one."""
 
@@ -55,8 +59,8 @@ class Chapters(component):
     Outboxes = {"outbox": "chapters, as (number, title, lines)",
                 "signal": "producerFinished when asked for more than there are"}
 
-    def main(self):
-        chapters = []
+    def main(self) -> Iterator[int]:
+        chapters: list[Chapter] = []
         while True:                              # read the whole text first
             end = shutdownRequest(self)
             for line in self.Inbox("lines"):
@@ -81,15 +85,15 @@ class Chapters(component):
                     self.send(producerFinished(self), "signal")
                     return
                 self.send(chapters.pop(0), "outbox")
-            end = shutdownRequest(self)
-            if end is not None:
-                self.send(end, "signal")
+            request = shutdownRequest(self)
+            if request is not None:
+                self.send(request, "signal")    # pass it on, then end
                 return
             self.pause()
             yield 1
 
 
-def showChapter(chapter):
+def showChapter(chapter: Chapter) -> Seq:
     """The Carousel's componentFactory: a new child for each chapter."""
     number, title, lines = chapter
     numbering = count(1)

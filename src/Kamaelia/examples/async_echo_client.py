@@ -15,7 +15,7 @@ server's sockets are watched by that loop too.
 import asyncio
 
 from Axon.Component import component
-from Kamaelia._shutdown import isShutdown
+from Axon.Ipc import shutdownRequest
 from Kamaelia.Chassis.ConnectedServer import ServerCore
 from Kamaelia.Chassis.Pipeline import Pipeline
 from Kamaelia.IPC import serverShutdown
@@ -29,26 +29,29 @@ EXAMPLE_EXPECT = "HELLO\nASYNC\nWORLD\n"
 class LineClient(component):
     """Sends each line to the server at the port given; passes the replies on."""
 
-    def __init__(self, port):
+    def __init__(self, port: int) -> None:
         super().__init__()
         self.port = port
 
-    async def main(self):
+    async def main(self) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
         while True:
             box = await self.waitForMessage("inbox", "control")
-            message = self.recv(box)
-            if box == "control" and isShutdown(message):
-                break
-            writer.write(message.encode() + b"\n")
-            await writer.drain()
-            self.send((await reader.readline()).decode(), "outbox")
-        writer.close()
-        await writer.wait_closed()
-        self.send(message, "signal")
+            if box == "inbox":                       # data first: finish what came
+                line: str = self.recv("inbox")
+                writer.write(line.encode() + b"\n")
+                await writer.drain()
+                self.send((await reader.readline()).decode(), "outbox")
+                continue
+            request = shutdownRequest(self)
+            if request is not None:
+                writer.close()
+                await writer.wait_closed()
+                self.send(request, "signal")         # pass it on, then end
+                return
 
 
-def shouter():
+def shouter() -> PureTransformer:
     """The protocol for each connection: bytes in, the same in upper case out."""
     return PureTransformer(bytes.upper)
 
@@ -56,7 +59,7 @@ def shouter():
 class Wiring(component):
     """Starts the server and the client system; stops the server at the end."""
 
-    async def main(self):
+    async def main(self) -> None:
         server = ServerCore(protocol=shouter, port=0, host="127.0.0.1")
         system = Pipeline(DataSource(["hello", "async", "world"]), LineClient(server.port),
                           ConsoleEchoer())

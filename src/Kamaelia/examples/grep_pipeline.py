@@ -19,6 +19,7 @@ import codecs
 import os
 import sys
 import tempfile
+from typing import Iterator
 
 from Axon.Component import component
 from Kamaelia.Chassis.Pipeline import Pipeline
@@ -44,14 +45,14 @@ LINES = (
 class ReportExit(component):
     """Prints how the program ended, when that news arrives on "control"."""
 
-    def main(self):
+    def main(self) -> Iterator[int]:
         while not self.dataReady("control"):
             self.pause()
             yield 1
         print(f"({self.recv('control')})")
 
 
-def grep(pattern, path):
+def grep(pattern: str, path: str) -> None:
     Pipeline(
         MaxSpeedFileReader(path),
         UnixProcess(["grep", "-i", pattern]),

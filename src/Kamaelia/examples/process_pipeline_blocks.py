@@ -18,7 +18,7 @@ import zlib
 from typing import Any, Iterator
 
 from Axon.Component import component
-from Kamaelia._shutdown import shutdownRequest
+from Axon.Ipc import shutdownRequest
 from Kamaelia.Chassis.Pipeline import Pipeline
 from Kamaelia.Chassis.Process import ProcessPipeline
 from Kamaelia.Util.DataSource import DataSource
@@ -73,8 +73,10 @@ class Lines(component):
     def main(self) -> Iterator[Any]:
         while True:
             self.lines.extend(self.Inbox("inbox"))
-            if shutdownRequest(self) is not None:
+            request = shutdownRequest(self)
+            if request is not None:
                 self.lines.extend(self.Inbox("inbox"))
+                self.send(request, "signal")    # pass it on, then end
                 return
             if not self.anyReady():
                 self.pause()

@@ -21,6 +21,7 @@ and everything ends. (Point ``DirectoryWatcher`` at a real folder, drop the
 import os
 import tempfile
 import time
+from typing import Any, Iterator
 
 from Axon.Component import component
 from Axon.Ipc import shutdownMicroprocess
@@ -44,11 +45,11 @@ class Dropper(threadedcomponent):
 
     Inboxes = {"inbox": "next: the last file has been seen", "control": "not used"}
 
-    def __init__(self, folder, watcher, **argd):
+    def __init__(self, folder: str, watcher: DirectoryWatcher, **argd: Any) -> None:
         super().__init__(**argd)
         self.folder, self.watcher = folder, watcher
 
-    def main(self):
+    def main(self) -> None:
         self.watcher.ready.wait()               # watching has begun
         for name, data in FILES:
             third = len(data) // 3
@@ -69,11 +70,11 @@ class Arrivals(component):
     Outboxes = {"outbox": "next: to the dropper", "watcher": "to stop the watcher",
                 "signal": "not used"}
 
-    def __init__(self, expected, **argd):
+    def __init__(self, expected: int, **argd: Any) -> None:
         super().__init__(**argd)
         self.expected = expected
 
-    def main(self):
+    def main(self) -> Iterator[int]:
         seen = 0
         while seen < self.expected:
             for event in self.Inbox("inbox"):

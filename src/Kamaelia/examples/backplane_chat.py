@@ -30,10 +30,11 @@ sent to a Backplane's own "inbox" is published) and sends
 everything still on its way, then passes the shutdown to every subscriber,
 so the screen, and everything else, ends.
 """
+from typing import Iterable, Iterator
+
 from Axon.Component import component
-from Axon.Ipc import producerFinished
+from Axon.Ipc import producerFinished, shutdownRequest
 from Axon.Scheduler import scheduler
-from Kamaelia._shutdown import shutdownRequest
 from Kamaelia.Chassis.Pipeline import Pipeline
 from Kamaelia.Util.Backplane import Backplane, PublishTo, SubscribeTo
 from Kamaelia.Util.Console import ConsoleEchoer
@@ -56,14 +57,14 @@ class Speaker(component):
     Inboxes = {"inbox": "lines heard in the chat", "control": "shutdown signalling"}
     Outboxes = {"outbox": "lines to say", "signal": "producerFinished when done"}
 
-    def __init__(self, name, lines, first=False):
+    def __init__(self, name: str, lines: Iterable[str], first: bool = False) -> None:
         super().__init__()
         self.speaker, self.lines, self.first = name, list(lines), first
 
-    def say(self):
+    def say(self) -> None:
         self.send(f"{self.speaker}: {self.lines.pop(0)}\n", "outbox")
 
-    def main(self):
+    def main(self) -> Iterator[int]:
         if self.first:
             self.say()
         while self.lines:
@@ -72,7 +73,7 @@ class Speaker(component):
                     self.say()
             request = shutdownRequest(self)
             if request is not None:
-                self.send(request, "signal")
+                self.send(request, "signal")    # pass it on, then end
                 return
             if self.lines and not self.anyReady():
                 self.pause()
@@ -87,11 +88,11 @@ class Host(component):
     Inboxes = {"inbox": "not used", "control": "producerFinished from each user"}
     Outboxes = {"outbox": "the goodbye, to the backplane", "signal": "closes the backplane"}
 
-    def __init__(self, users):
+    def __init__(self, users: int) -> None:
         super().__init__()
         self.users = users
 
-    def main(self):
+    def main(self) -> Iterator[int]:
         left = 0
         while left < self.users:
             for _ in self.Inbox("control"):
@@ -103,7 +104,7 @@ class Host(component):
         self.send(producerFinished(self), "signal")
 
 
-def user(name, lines, first=False):
+def user(name: str, lines: Iterable[str], first: bool = False) -> Pipeline:
     return Pipeline(SubscribeTo("chat"), Speaker(name, lines, first), PublishTo("chat"))
 
 

@@ -28,7 +28,7 @@ POEM = EXAMPLE_EXPECT = (
 )
 
 
-def stream(path, linesPerSecond):
+def stream(path: str, linesPerSecond: float) -> None:
     Pipeline(
         RateControlledFileReader(path, "lines", rate=linesPerSecond, chunksize=1),
         ConsoleEchoer(),

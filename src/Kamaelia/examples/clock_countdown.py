@@ -11,6 +11,8 @@ per tick; after "lift off" it sends ``producerFinished`` down the Pipeline
 clock through an extra link (so the clock ends too). Once all three have
 ended, the Pipeline ends and ``run()`` returns.
 """
+from typing import Iterator
+
 from Axon.Component import component
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Kamaelia.Chassis.Pipeline import Pipeline
@@ -26,11 +28,11 @@ class Countdown(component):
                 "signal": "producerFinished after lift off",
                 "clock": "shutdownMicroprocess for the clock after lift off"}
 
-    def __init__(self, start, **argd):
+    def __init__(self, start: int, **argd: object) -> None:
         super().__init__(**argd)
         self.start = start
 
-    def main(self):
+    def main(self) -> Iterator[int]:
         for line in [f"{n}\n" for n in range(self.start, 0, -1)] + ["lift off\n"]:
             while not self.dataReady("inbox"):
                 self.pause()

@@ -18,9 +18,10 @@ of its input, its ``producerFinished`` travels ``NUMBER`` -> ``COUNT`` -> the
 Graphline's ``"signal"`` -> the echoer, and everything ends.
 """
 from itertools import count
+from typing import Iterator
 
 from Axon.Component import component
-from Kamaelia._shutdown import shutdownRequest
+from Axon.Ipc import shutdownRequest
 from Kamaelia.Chassis.Graphline import Graphline
 from Kamaelia.Chassis.Pipeline import Pipeline
 from Kamaelia.Util.Console import ConsoleEchoer, ConsoleReader
@@ -37,7 +38,7 @@ class LineCounter(component):
     Outboxes = {"outbox": "the lines, unchanged", "summary": "the count, at the end",
                 "signal": "the shutdown message, passed on"}
 
-    def main(self):
+    def main(self) -> Iterator[int]:
         lines = 0
         while True:
             request = shutdownRequest(self)       # first, so no line sent before it is missed
@@ -46,20 +47,20 @@ class LineCounter(component):
                 self.send(line, "outbox")
             if request is not None:
                 self.send(f"({lines} lines)\n", "summary")
-                self.send(request, "signal")
+                self.send(request, "signal")    # pass it on, then end
                 return
             if not self.anyReady():
                 self.pause()
             yield 1
 
 
-def LineNumberer():
+def LineNumberer() -> PureTransformer:
     """Prefixes each line with its number."""
     numbers = count(1)
     return PureTransformer(lambda line: f"{next(numbers)}: {line}")
 
 
-def NumberedLines():
+def NumberedLines() -> Graphline:
     """Numbers lines and counts them: a Graphline used as one component."""
     return Graphline(
         NUMBER=LineNumberer(),
