@@ -1,8 +1,12 @@
 """Run every example in ``examples/`` as a program and check what it prints.
 
-Examples live in ``examples/`` and ``examples/compat114/`` (programs in the
-shape of Kamaelia 1.14's own examples). Each is run with the interpreter running the tests, ``src`` on
-``PYTHONPATH``, the repository root as working directory and a 30 s limit.
+Examples live in ``src/Kamaelia/examples/`` and its ``compat114/`` folder
+(programs in the shape of Kamaelia 1.14's own examples): package data, so
+that ``kamaelia examples`` finds them after a pip install. The top-level
+``examples/`` is a link to that folder, which is how the examples' own usage
+lines (``python examples/...``) and these tests reach them. Each is run with
+the interpreter running the tests, ``src`` on ``PYTHONPATH``, the repository
+root as working directory and a 30 s limit.
 By default it is fed ``hello\\nworld\\n`` on standard input and must print
 exactly that and exit 0 (the seed examples echo their input). An example
 that needs something else declares it with module-level string constants,
@@ -55,6 +59,12 @@ def declared(path: Path) -> dict[str, str]:
 
 def test_there_are_examples() -> None:
     assert EXAMPLES, "examples/ has no *.py files"
+
+
+def test_the_top_level_examples_folder_is_the_packages() -> None:
+    # `python examples/NAME.py` (in a checkout) and `kamaelia examples NAME`
+    # (from an install) must run the same files.
+    assert (ROOT / "examples").resolve() == (ROOT / "src" / "Kamaelia" / "examples").resolve()
 
 
 @pytest.mark.parametrize("path", EXAMPLES,

@@ -4,27 +4,124 @@ Example Usage
 -------------
 ::
 
+    $ kamaelia demo                       # a small Pipeline at work on built-in text
+    $ kamaelia demo --help                # what the demo is, and what each line it prints means
+    $ kamaelia -v demo                    # the same, with debugging detail on standard error
+    $ kamaelia examples                   # the example programs installed with Kamaelia
+    $ kamaelia examples echo_server       # run one of them
+    $ printf 'hello\\nworld\\n' | kamaelia examples graphline_numbered_lines
+    $ kamaelia examples grep_pipeline fox notes.txt    # arguments after NAME go to it
+    $ kamaelia examples --show echo_server > my_server.py   # its source, to start from
     $ kamaelia --version
-    $ kamaelia demo          # a small Pipeline at work on built-in data
+    $ kamaelia --help                     # every command, one line each
+
+From Python, ``main(argv)`` runs the command and returns its exit status::
+
+    from Kamaelia.cli import main
+    status = main(["examples"])
+
+Options before the command
+--------------------------
+``-v`` / ``--verbose``
+    Log at DEBUG to standard error, and set ``KAMAELIA_DIAGNOSE=1`` so that a
+    system that is stuck (or that you interrupt with Ctrl-C) prints which
+    components are still alive and what each is waiting for. The setting is
+    in the environment, so an example started by ``kamaelia -v examples NAME``
+    has it too, and logs at DEBUG as well.
+``-vv``
+    As ``-v``, and also ``KAMAELIA_TRACEBACK=1``: Ctrl-C shows the
+    ``KeyboardInterrupt`` traceback as well as the report.
+
+The examples
+------------
+The examples are package data (``Kamaelia/examples/*.py`` and
+``Kamaelia/examples/compat114/*.py``), found through
+``importlib.resources``, so ``kamaelia examples`` lists the same programs
+after ``pip install kamaelia`` as in a checkout. An example's name is its
+file name without ``.py``; those in a sub-folder are named with it, e.g.
+``compat114/tcp_single_server`` (the folder may be left out when the name is
+unique). ``kamaelia examples NAME [ARGS...]`` runs the example as its own
+Python program (``sys.executable``, with the Kamaelia that runs this
+command first on its path), passing on standard input and output, the
+arguments after NAME and, at the end, its exit status (128 + N if signal N
+ended it, as a shell reports it). Ctrl-C reaches the example as well (one
+process group): the command waits for the example to end as it chooses. A
+name that matches no example is an error (exit status 2) that suggests the
+nearest names.
 
 How does it work?
 -----------------
-``main(argv)`` parses the command line with :mod:`argparse` and runs the
-chosen subcommand; it returns the process exit status. Each subcommand is a
-function taking the parsed arguments, registered in ``_SUBCOMMANDS``, so
-later features add theirs in one place.
+``main(argv)`` parses the command line with :mod:`argparse`, applies the
+global options, and runs the chosen subcommand; it returns the process exit
+status. Each subcommand is registered in ``_SUBCOMMANDS`` with its one-line
+summary, its ``--help`` text, a function adding its arguments and the
+function that runs it, so later applications add theirs in one place.
+Nothing below Kamaelia is imported until a subcommand runs, so the
+environment settings of ``-v`` are in place before Axon is loaded.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import difflib
+import importlib.resources
 import logging
+import os
+import signal
+import subprocess
 import sys
-from typing import Callable, Sequence
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Callable, NamedTuple, Sequence
 
 import Kamaelia
 
 __all__ = ["main"]
+
+log = logging.getLogger("Kamaelia.cli")
+
+_LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+
+# -- kamaelia demo -------------------------------------------------------
+
+_DEMO_HELP = """\
+Run a small Pipeline on four lines of "The Walrus and the Carpenter" and
+print every message as it leaves each stage:
+
+    DataSource(verse) -> Tap("source") -> split into words -> Tap("words")
+        -> WordTally -> Tap("tally") -> keep the report -> ConsoleEchoer
+
+What the output means (each line of output, then "^" and what it is):
+
+  Kamaelia demo: DataSource -> split words -> tally -> console
+  (each line below is one message leaving a stage)
+            ^ the header: the stages, in order
+      source -> 'The time has come, the Walrus said,'
+            ^ one line of the verse, leaving the DataSource
+       words -> ['the', 'time', 'has', 'come', 'the', 'walrus', 'said']
+            ^ that line split into lower-case words
+       tally -> (7, 7)
+            ^ WordTally's running count: (words in this line, words so far)
+       tally -> "\\n22 words, 17 different; most common: 'of' x3, ..."
+            ^ the report WordTally sends when the DataSource has finished
+              (its producerFinished has reached WordTally), as it ends
+  22 words, 17 different; most common: 'of' x3, 'and' x3, 'the' x2
+            ^ the same report, printed by the ConsoleEchoer at the end of
+              the Pipeline; then every component has ended, and so does
+              the command (exit status 0)
+
+The stages' lines interleave: each component runs when the scheduler gives it
+a turn, so the source may send its next line before the tally has shown the
+last one. The order within one stage is always the order of the verse.
+
+With "kamaelia -v demo", standard error also shows debugging detail: the
+components built (with their names), and each stage passing the
+producerFinished on as it ends; and if a system run this way ever hangs,
+Ctrl-C reports what each component still alive is waiting for. The demo's
+code is Kamaelia.Apps.Demo.
+"""
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -33,33 +130,261 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-_SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
-    "demo": ("run a small Pipeline on built-in data and show what flows", _demo),
+# -- kamaelia examples ---------------------------------------------------
+
+_EXAMPLES_HELP = """\
+Without NAME: list the example programs installed with Kamaelia, each with
+the summary line of its docstring.
+
+With NAME: run that example as its own Python program. Standard input and
+output are passed through, ARGS after NAME are passed on to it, and its exit
+status is the command's. An unknown NAME is an error (exit status 2) that
+suggests the nearest names.
+
+With --show NAME: print the example's source instead of running it (e.g. to
+copy it as the start of your own program).
+"""
+
+
+class _Example(NamedTuple):
+    name: str               # "echo_server", "compat114/tcp_single_server"
+    file: Traversable
+
+
+def _examplesRoot() -> Traversable:
+    # importlib.resources, not a path relative to this file, so that a zipped
+    # or otherwise unusual install still finds its package data.
+    return importlib.resources.files("Kamaelia") / "examples"
+
+
+def _examples() -> list[_Example]:
+    """Every example: those at the top first, then each sub-folder's, by name."""
+    root = _examplesRoot()
+    found: list[_Example] = []
+    folders: list[Traversable] = []
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.is_dir():
+            if not entry.name.startswith(("_", ".")):
+                folders.append(entry)
+        elif _isExampleFile(entry):
+            found.append(_Example(entry.name[:-3], entry))
+    for folder in folders:
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_file() and _isExampleFile(entry):
+                found.append(_Example(f"{folder.name}/{entry.name[:-3]}", entry))
+    return found
+
+
+def _isExampleFile(entry: Traversable) -> bool:
+    return entry.name.endswith(".py") and not entry.name.startswith(("_", "."))
+
+
+def _summary(source: str) -> str:
+    """The first paragraph of a program's docstring, on one line ("" if none)."""
+    try:
+        docstring = ast.get_docstring(ast.parse(source))
+    except SyntaxError:
+        return ""
+    if not docstring:
+        return ""
+    return " ".join(docstring.split("\n\n", 1)[0].split())
+
+
+def _find(name: str, examples: list[_Example]) -> _Example | None:
+    wanted = name.replace("\\", "/").removesuffix(".py")
+    for example in examples:
+        if example.name == wanted:
+            return example
+    if "/" not in wanted:
+        # "tcp_single_server" for "compat114/tcp_single_server", when unique.
+        inFolders = [e for e in examples if e.name.rsplit("/", 1)[-1] == wanted]
+        if len(inFolders) == 1:
+            return inFolders[0]
+    return None
+
+
+def _suggestions(name: str, names: list[str]) -> list[str]:
+    wanted = name.replace("\\", "/").removesuffix(".py").lower()
+    # Close spellings of the whole name or of its last part, then names that
+    # contain what was typed ("echo" -> "echo_server").
+    byLast = {n.rsplit("/", 1)[-1].lower(): n for n in names}
+    close = difflib.get_close_matches(wanted, [n.lower() for n in names], n=5, cutoff=0.6)
+    close += [byLast[n] for n in difflib.get_close_matches(wanted, list(byLast), n=5,
+                                                           cutoff=0.6)]
+    close += [n for n in names if wanted and wanted in n.lower()]
+    lower = {n.lower(): n for n in names}
+    ordered: list[str] = []
+    for candidate in close:
+        real = lower.get(candidate.lower(), candidate)
+        if real not in ordered:
+            ordered.append(real)
+    return ordered[:6]
+
+
+def _listExamples(examples: list[_Example]) -> int:
+    width = max(len(e.name) for e in examples) + 2
+    print(f"Examples installed with Kamaelia (in {_examplesRoot()}):\n")
+    for example in examples:
+        summary = _summary(example.file.read_text(encoding="utf-8"))
+        print(f"  {example.name:<{width}}{summary}".rstrip())
+    print("\nRun one:         kamaelia examples NAME [ARGS...]"
+          "\nSee its source:  kamaelia examples --show NAME")
+    return 0
+
+
+def _runExample(example: _Example, arguments: list[str], verbosity: int) -> int:
+    env = dict(os.environ)
+    # The example must use the Kamaelia (and Axon) that runs this command,
+    # not whichever another path entry might hold.
+    home = str(Path(Kamaelia.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join([home] + ([env["PYTHONPATH"]]
+                                                  if env.get("PYTHONPATH") else []))
+    with importlib.resources.as_file(example.file) as path:
+        if verbosity:
+            # Logging settings do not cross into a new process: set them up
+            # there, then run the file as `python FILE ARGS` would.
+            command = [sys.executable, "-c", _VERBOSE_BOOTSTRAP, str(path), *arguments]
+        else:
+            command = [sys.executable, str(path), *arguments]
+        log.debug("running %s", subprocess.list2cmdline([sys.executable, str(path),
+                                                         *arguments]))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        child = subprocess.Popen(command, env=env)
+        while True:
+            try:
+                returncode = child.wait()
+                break
+            except KeyboardInterrupt:
+                # Ctrl-C reached the example too (one process group): it
+                # decides how to end, and its exit status is ours.
+                continue
+    if returncode < 0:          # ended by a signal: report it as a shell does
+        return 128 - returncode
+    return returncode
+
+
+_VERBOSE_BOOTSTRAP = f"""\
+import logging, os, runpy, sys
+logging.basicConfig(level=logging.DEBUG, format={_LOG_FORMAT!r})
+sys.argv = sys.argv[1:]
+sys.path[0] = os.path.dirname(os.path.abspath(sys.argv[0]))
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def _examplesCommand(args: argparse.Namespace) -> int:
+    examples = _examples()
+    if args.name is None:
+        if args.show:
+            print("kamaelia examples: --show needs the NAME of an example; "
+                  "run `kamaelia examples` to list them.", file=sys.stderr)
+            return 2
+        return _listExamples(examples)
+    example = _find(args.name, examples)
+    if example is None:
+        near = _suggestions(args.name, [e.name for e in examples])
+        hint = (f" Did you mean: {', '.join(near)}?" if near else "")
+        print(f"kamaelia examples: no example named {args.name!r}.{hint}\n"
+              f"Run `kamaelia examples` to list them all.", file=sys.stderr)
+        return 2
+    if args.show:
+        if args.args:
+            print(f"kamaelia examples: --show takes only NAME, not {args.args!r}.",
+                  file=sys.stderr)
+            return 2
+        sys.stdout.write(example.file.read_text(encoding="utf-8"))
+        return 0
+    return _runExample(example, args.args, args.verbose)
+
+
+def _examplesArguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--show", action="store_true",
+                        help="print the example's source instead of running it")
+    parser.add_argument("name", nargs="?", metavar="NAME",
+                        help="the example to run, e.g. echo_server or "
+                             "compat114/tcp_single_server")
+    parser.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
+                        help="passed on to the example")
+
+
+# -- the command ---------------------------------------------------------
+
+class _Subcommand(NamedTuple):
+    summary: str                                        # one line, for `kamaelia --help`
+    description: str                                    # for `kamaelia COMMAND --help`
+    arguments: Callable[[argparse.ArgumentParser], None] | None
+    run: Callable[[argparse.Namespace], int]
+
+
+_SUBCOMMANDS: dict[str, _Subcommand] = {
+    "demo": _Subcommand("run a small Pipeline on built-in text and show every message",
+                        _DEMO_HELP, None, _demo),
+    "examples": _Subcommand("list the example programs installed with Kamaelia, "
+                            "or run or show one",
+                            _EXAMPLES_HELP, _examplesArguments, _examplesCommand),
 }
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="kamaelia", description="Kamaelia: component-based concurrency for Python.")
+        prog="kamaelia", description="Kamaelia: component-based concurrency for Python.",
+        epilog="Run `kamaelia COMMAND --help` for what a command does.")
     parser.add_argument("--version", action="version",
                         version=f"kamaelia {Kamaelia.__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (help_text, _) in _SUBCOMMANDS.items():
-        commands.add_parser(name, help=help_text)
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="log debugging detail and report what a stuck system "
+                             "waits for (KAMAELIA_DIAGNOSE=1); -vv also shows the "
+                             "traceback on Ctrl-C (KAMAELIA_TRACEBACK=1)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                     title="commands")
+    for name, sub in _SUBCOMMANDS.items():
+        subparser = commands.add_parser(
+            name, help=sub.summary, description=sub.description,
+            formatter_class=argparse.RawDescriptionHelpFormatter)
+        if sub.arguments is not None:
+            sub.arguments(subparser)
     return parser
+
+
+def _configure(verbosity: int) -> None:
+    """Apply the global options: logging level and the diagnosis switches."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(_LOG_FORMAT))
+        root.addHandler(handler)
+    # Set the level even when a handler exists already (logging.basicConfig
+    # would then do nothing at all).
+    root.setLevel(logging.DEBUG if verbosity else logging.WARNING)
+    if verbosity >= 1:
+        os.environ["KAMAELIA_DIAGNOSE"] = "1"
+    if verbosity >= 2:
+        os.environ["KAMAELIA_TRACEBACK"] = "1"
+    if verbosity:
+        log.debug("kamaelia %s on Python %s; logging at DEBUG; KAMAELIA_DIAGNOSE=1%s",
+                  Kamaelia.__version__, sys.version.split()[0],
+                  "; KAMAELIA_TRACEBACK=1" if verbosity >= 2 else "")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kamaelia`` command with ``argv``; return the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    _configure(args.verbose)
     if args.command is None:
         parser.print_help()
         return 2
-    return _SUBCOMMANDS[args.command][1](args)
+    try:
+        status = _SUBCOMMANDS[args.command].run(args)
+        sys.stdout.flush()          # here, not at exit, so a broken pipe is seen here
+        return status
+    except BrokenPipeError:
+        # The reader has gone (`kamaelia examples | head`): end quietly, as
+        # SIGPIPE would end a C program, and keep the exit-time flush from
+        # raising again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

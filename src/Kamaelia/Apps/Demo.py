@@ -20,22 +20,30 @@ between stages prints every message that passes, labelled with the stage it
 came from, so you can watch the data flow. When the source has sent its last
 line it sends ``producerFinished``; each stage passes it on and ends, and the
 Pipeline ends with them.
+
+At DEBUG (``kamaelia -v demo``) the ``Kamaelia.Apps.Demo`` logger also
+tells the components built, by name, and each stage passing the shutdown
+message on as it ends: the detail to compare with when a system of your own
+does not end.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections import Counter
 from typing import Any, Iterator, TextIO
 
 from Axon.Component import component
-from Kamaelia._shutdown import shutdownRequest
+from Axon.Ipc import shutdownRequest
 from Kamaelia.Chassis.Pipeline import Pipeline
 from Kamaelia.Util.Console import ConsoleEchoer
 from Kamaelia.Util.DataSource import DataSource
 from Kamaelia.Util.PureTransformer import PureTransformer
 
 __all__ = ["runDemo", "Tap", "WordTally", "VERSE"]
+
+log = logging.getLogger(__name__)
 
 VERSE = [
     "The time has come, the Walrus said,",
@@ -62,6 +70,8 @@ class Tap(component):
             self._show(out)
             request = shutdownRequest(self)
             if request is not None:
+                log.debug("%s (%s): %s arrived on control; passing it on, then ending",
+                          self.name, self.label, type(request).__name__)
                 self.send(request, "signal")
                 return
             if not self.anyReady():
@@ -87,6 +97,8 @@ class WordTally(component):
                 common = ", ".join(f"{w!r} x{n}" for w, n in tally.most_common(3))
                 self.send(f"\n{sum(tally.values())} words, {len(tally)} different; "
                           f"most common: {common}\n", "outbox")
+                log.debug("%s: %s arrived on control; sent the report, passing it on, "
+                          "then ending", self.name, type(request).__name__)
                 self.send(request, "signal")
                 return
             if not self.anyReady():
@@ -108,7 +120,7 @@ def runDemo(out: TextIO | None = None) -> None:
     out = out or sys.stdout
     out.write("Kamaelia demo: DataSource -> split words -> tally -> console\n"
               "(each line below is one message leaving a stage)\n\n")
-    Pipeline(
+    stages = [
         DataSource(VERSE),
         Tap("source", out),
         PureTransformer(_words),
@@ -117,4 +129,8 @@ def runDemo(out: TextIO | None = None) -> None:
         Tap("tally", out),
         PureTransformer(lambda m: m if isinstance(m, str) else None),
         ConsoleEchoer(),
-    ).run()
+    ]
+    pipeline = Pipeline(*stages)
+    log.debug("built %s: %s", pipeline.name, " -> ".join(s.name for s in stages))
+    pipeline.run()
+    log.debug("%s has ended, and every component in it", pipeline.name)

@@ -29,8 +29,9 @@ name when that child has finished::
     ).run()
 
 The chooser sends its first item unasked; a driver that waits to be asked
-needs ``Carousel(..., make1stRequest=True)``, as in
-``examples/carousel_chapters.py``.
+needs ``Carousel(..., make1stRequest=True)``, as in the example that
+``kamaelia examples --show carousel_chapters`` prints (and
+``kamaelia examples carousel_chapters`` runs).
 :func:`Kamaelia.Chassis.Prefab.JoinChooserToCarousel` makes such wiring for
 you.
 

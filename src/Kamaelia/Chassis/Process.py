@@ -25,8 +25,9 @@ re-imports the main module::
             ConsoleEchoer(),
         ).run()
 
-``examples/process_pipeline_blocks.py`` is a complete program with stages of
-its own.
+``kamaelia examples process_pipeline_blocks`` runs a complete program with
+stages of its own (``kamaelia examples --show process_pipeline_blocks``
+prints it).
 
 The same with any shape::
 

@@ -17,8 +17,9 @@ Print each ``.csv`` file once it has been completely written into
         ConsoleEchoer(),
     ).run()
 
-(``examples/folder_watcher.py`` is a complete program that makes its own
-folder, drops files into it and prints their arrival.)
+(``kamaelia examples folder_watcher`` runs a complete program that makes its
+own folder, drops files into it and prints their arrival;
+``kamaelia examples --show folder_watcher`` prints it.)
 
 How does it work?
 -----------------
