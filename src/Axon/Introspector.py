@@ -47,21 +47,20 @@ time and sends the differences out of ``"outbox"`` as *one* string per look
 (nothing if nothing changed), made of lines in the format of Kamaelia 1.14,
 byte for byte:
 
-=========================================  ==================================
-line                                       meaning
-=========================================  ==================================
-``DEL ALL``                                forget everything (sent first,
-                                           on its own)
-``ADD NODE "<id>" "<name>" randompos       a component appeared
-component``
-``ADD NODE "<box id>" "<box>" randompos    a box appeared (``outbox`` for an
-inbox``                                    outbox), followed at once by
-                                           ``ADD LINK "<id>" "<box id>"``
-                                           (the box belongs to the component)
-``ADD LINK "<box id>" "<box id>"``         a linkage between two boxes
-``DEL LINK "<box id>" "<box id>"``         a linkage disappeared
-``DEL NODE "<id>"``                        a component or box disappeared
-=========================================  ==================================
+==================================================  ==================================
+line                                                meaning
+==================================================  ==================================
+``DEL ALL``                                         forget everything (sent first,
+                                                    on its own)
+``ADD NODE "<id>" "<name>" randompos component``    a component appeared
+``ADD NODE "<box id>" "<box>" randompos inbox``     a box appeared (``outbox`` for an
+                                                    outbox), followed at once by
+                                                    ``ADD LINK "<id>" "<box id>"``
+                                                    (the box belongs to the component)
+``ADD LINK "<box id>" "<box id>"``                  a linkage between two boxes
+``DEL LINK "<box id>" "<box id>"``                  a linkage disappeared
+``DEL NODE "<id>"``                                 a component or box disappeared
+==================================================  ==================================
 
 A component's id is its ``id`` (``"5"``) and its name its ``name``; a box's
 id is the text of the tuple ``(component id, "i" or "o", box name)``, e.g.

@@ -1,1 +1,11 @@
-"""Applications built from Kamaelia components."""
+"""Kamaelia.Apps: applications built from Kamaelia components.
+
+Each application is a package (or a module) here, started by a sub-command
+of the ``kamaelia`` command.
+
+Modules
+-------
+* ``Demo`` -- the ``kamaelia demo`` system: a Pipeline at work on built-in text
+* ``SA`` -- small utility components contributed by Stephen Anderson (ticks,
+  a data sink, a time-to-live chassis)
+"""

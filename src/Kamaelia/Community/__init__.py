@@ -13,6 +13,10 @@ Example Usage
 recorded who owned each in ``Namespaces`` (name -> (person, organisation,
 e-mail address)). The rebuild ships no community code, so ``Namespaces`` is
 empty; code that reads it still works.
+
+Modules
+-------
+None: the rebuild ships no community packages.
 """
 
 from __future__ import annotations

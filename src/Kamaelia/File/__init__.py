@@ -34,6 +34,7 @@ module                                    components
 ``Kamaelia.File.Append``                  ``Append``
 ``Kamaelia.File.UnixProcess``             ``UnixProcess`` (a program as a component)
 ``Kamaelia.File.UnixProcess2``            ``UnixProcess2`` (plus named pipes)
+``Kamaelia.File.UnixPipe``                1.14's old name for ``UnixProcess``
 ``Kamaelia.File.DirectoryWatcher``        ``DirectoryWatcher``, ``FileEvent`` (new; needs
                                           the ``files`` extra: ``watchfiles``)
 ``Kamaelia.File.messages``                ``fileError``, ``processExited``,

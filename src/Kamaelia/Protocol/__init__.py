@@ -42,9 +42,8 @@ module                                         contents
                                                de-duplicated messages over a lossy link
 ``Kamaelia.Protocol.RecoverOrder``             ``RecoverOrder`` (sequence-numbered items back in
                                                order, with wrapping numbers)
-``Kamaelia.Protocol.EchoProtocol``             ``EchoProtocol`` (sends back what arrives);
-                                               ``Kamaelia.Protocol.EchoProtocolComponent`` is
-                                               1.14's old name
+``Kamaelia.Protocol.EchoProtocol``             ``EchoProtocol`` (sends back what arrives)
+``Kamaelia.Protocol.EchoProtocolComponent``    1.14's old name for ``EchoProtocol``
 ``Kamaelia.Protocol.FortuneCookieProtocol``    ``FortuneCookieProtocol`` (one cookie, at 1.14's
                                                40 characters a second, then finished)
 ``Kamaelia.Protocol.AudioCookieProtocol``      ``AudioCookieProtocol`` (an audio file, paced)
@@ -57,9 +56,11 @@ module                                         contents
                                                payload pre-framer, ``RtpPacker``
 ``Kamaelia.Protocol.IRC``                      ``IRCClient.IRC_Client`` and
                                                ``IRCClient.SimpleIRCClientPrefab``
+``Kamaelia.Protocol.AIM``                      retired: AOL shut the AIM service down
+``Kamaelia.Protocol.Torrent``                  retired: built on a Python 2 BitTorrent library
 =============================================  ==================================================
 
-``Kamaelia.Protocol.AIM`` and ``Kamaelia.Protocol.Torrent`` are retired (see
+Importing a retired module raises ``ImportError`` saying why (see
 ``docs/compatibility.md``).
 
 A protocol of a TCP server is given as the server's ``protocol``; the

@@ -1,13 +1,14 @@
 """Kamaelia.Support: code that components lean on but that is not a component.
 
-Subpackages:
+Modules
+-------
+* ``Data`` -- data formats and small data structures (escaping, MIME
+  dictionaries, rationals, bit-field records, the component repository,
+  language codes)
+* ``Protocol`` -- protocol helpers (HTTP and IRC message formatting and parsing)
+* ``OscarUtil`` -- retired: it encoded AIM/OSCAR packets, and AOL shut AIM down
+* ``OscarUtil2`` -- retired, as ``OscarUtil``
 
-* ``Kamaelia.Support.Data``: data formats and small data structures
-  (escaping, MIME dictionaries, rationals, bit-field records, the component
-  repository, language codes);
-* ``Kamaelia.Support.Protocol``: protocol helpers (HTTP and IRC message
-  formatting and parsing).
-
-``Kamaelia.Support.OscarUtil`` and ``OscarUtil2`` (AIM) are retired; see
-``docs/compatibility.md``.
+Importing a retired module raises ``ImportError`` saying why (see
+``docs/compatibility.md``).
 """

@@ -1,5 +1,7 @@
 """Kamaelia.XML: components for XML.
 
-``SimpleXMLParser`` turns XML text into SAX events (start of document,
-elements, text), using the standard library's expat parser.
+Modules
+-------
+* ``SimpleXMLParser`` -- XML text in, SAX events (start of document,
+  elements, text) out, using the standard library's expat parser
 """

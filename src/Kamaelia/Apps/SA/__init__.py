@@ -1,7 +1,8 @@
 """Kamaelia.Apps.SA: small utility components contributed by Stephen Anderson.
 
-- ``DSL.DataSink`` -- collects what arrives into a list (DataSource's inverse);
-- ``Time.SingleTick`` / ``Time.PeriodicTick`` -- a message after a delay, or
-  every so often;
-- ``Chassis.TTL`` -- wraps a component and shuts it down after a time to live.
+Modules
+-------
+* ``DSL`` -- ``DataSink``: collects what arrives into a list (DataSource's inverse)
+* ``Time`` -- ``SingleTick`` / ``PeriodicTick``: a message after a delay, or every so often
+* ``Chassis`` -- ``TTL``: wraps a component and shuts it down after a time to live
 """

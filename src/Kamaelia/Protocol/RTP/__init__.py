@@ -13,6 +13,8 @@ module                                                contents
                                                       as bit-field records
 ``Kamaelia.Protocol.RTP.NullPayloadRTP``              ``NullPayloadPreFramer``: a byte stream
                                                       as length-prefixed, timestamped chunks
+``Kamaelia.Protocol.RTP.NullPayloadPreFramer``        the module name 1.14 reserved for
+                                                      ``NullPayloadPreFramer`` (the same class)
 ``Kamaelia.Protocol.RTP.RtpPacker``                   ``RtpPacker``: those chunks as RTP packets
 ====================================================  ==========================================
 

@@ -20,17 +20,18 @@ How does it work?
 Text starting with ``/`` is a command; its name is upper-cased (``/msg``
 becomes ``PRIVMSG``) and its words are grouped as the command needs:
 
-==============================================  =================================================
-typed                                           gives
-==============================================  =================================================
-``/quit reason words``                          ``('QUIT', 'reason words')``
-``/msg``, ``/privmsg``, ``/notice``, ``/kill``,  ``(COMMAND, target, 'the rest of the words')``
-``/topic``, ``/squery`` ``target words...``
-``/kick channel nick reason words``             ``('KICK', channel, nick, 'reason words')``
-``/user name host server real name words``      ``('USER', name, host, server, 'real name words')``
-``/me does something``                          ``('ME', defaultChannel, 'does something')``
-anything else (``/join #x``, ``/nick n``)       a list: the command, then its words
-==============================================  =================================================
+================================================  =================================================
+typed                                             gives
+================================================  =================================================
+``/quit reason words``                            ``('QUIT', 'reason words')``
+``/msg target words...``                          ``(COMMAND, target, 'the rest of the words')``;
+                                                  the same for ``/privmsg``, ``/notice``,
+                                                  ``/kill``, ``/topic`` and ``/squery``
+``/kick channel nick reason words``               ``('KICK', channel, nick, 'reason words')``
+``/user name host server real name words``        ``('USER', name, host, server, 'real name words')``
+``/me does something``                            ``('ME', defaultChannel, 'does something')``
+anything else (``/join #x``, ``/nick n``)         a list: the command, then its words
+================================================  =================================================
 
 Words are split on white space and joined with single spaces, as 1.14 did.
 These tuples are what :class:`Kamaelia.Protocol.IRC.IRCClient.IRC_Client`

@@ -1,5 +1,7 @@
-"""Tokenisers: turn lines of text into lists of tokens, and back.
+"""Kamaelia.Util.Tokenisation: turn lines of text into lists of tokens, and back.
 
-``Kamaelia.Util.Tokenisation.Simple`` holds ``lines_to_tokenlists`` and
-``tokenlists_to_lines``.
+Modules
+-------
+* ``Simple`` -- ``lines_to_tokenlists`` and ``tokenlists_to_lines``, in
+  Kamaelia 1.14's format
 """
