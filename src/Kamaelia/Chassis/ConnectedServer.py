@@ -237,7 +237,13 @@ class ServerCore(AdaptiveCommsComponent):
             extra["connectionOptions"] = self.connectionOptions
         if self.socketOptions is not None:
             extra["socketOptions"] = self.socketOptions
-        return self.TCPS(listenport=self.port, **extra)
+        try:
+            return self.TCPS(listenport=self.port, **extra)
+        except OSError as exc:
+            # Say which server failed: the TCPServer's own name means
+            # little to whoever made this ServerCore.
+            error = OSError(exc.errno, f"{self.name}: {exc.strerror or exc}")
+            raise error from exc
 
     def close(self) -> None:
         """Release the listening socket of a server that is never run."""

@@ -211,8 +211,8 @@ class TCPServer(component):
                           maxlisten: int = 5) -> tuple[socket.socket | None, int | None]:
         """``(socket, port)``: a listening socket and the port it listens on
         (the real one when 0 asked the system to choose), or ``(None, None)``
-        if it cannot be made; the error is then kept in ``listenError`` and
-        logged. No ``suppliedport``: a random one in ``minrange..maxrange``
+        if it cannot be made; the error is then kept in ``listenError`` (and
+        logged at DEBUG). No ``suppliedport``: a random one in ``minrange..maxrange``
         (as in 1.14). ``HOST`` None: the server's ``host``. ``maxlisten``: the
         listen queue length."""
         port = random.randint(minrange, maxrange) if suppliedport is None else suppliedport
@@ -221,7 +221,9 @@ class TCPServer(component):
             sock = self._listen(port, self._options, maxlisten, host)
         except OSError as exc:
             self.listenError = exc
-            log.error("%s cannot listen on %s: %s", self.name,
+            # (debug: the constructor raises it, naming host and port; 1.14's
+            # callers of this method got (None, None) without a word)
+            log.debug("%s cannot listen on %s: %s", self.name,
                       describeAddress((host or "*", port)), exc.strerror or exc)
             return None, None
         return sock, sock.getsockname()[1]

@@ -297,3 +297,19 @@ def test_a_protocol_that_fails_on_garbage_loses_only_its_connection(
                 calm.sendall(b"still fine")
                 assert receiveExactly(calm, 10) == b"still fine"
     assert "cannot parse b'!!garbage!!'" in caplog.text
+
+
+def test_a_port_in_use_raises_naming_the_server_the_host_and_the_port(
+        caplog: pytest.LogCaptureFixture) -> None:
+    import errno
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with caplog.at_level(logging.INFO):
+            with pytest.raises(OSError, match=rf"ServerCore_\d+: .*cannot listen on port "
+                                              rf"{port} on host '127.0.0.1': .*pass port 0") as info:
+                ServerCore(protocol=EchoProtocol, port=port, host="127.0.0.1")
+    assert info.value.errno == errno.EADDRINUSE
+    assert not [r for r in caplog.records if r.levelno >= logging.INFO], \
+        "the error is raised, not logged as well"
