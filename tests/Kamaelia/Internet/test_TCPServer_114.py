@@ -58,7 +58,7 @@ def test_makeTCPServerPort_that_cannot_bind_gives_None_None_and_keeps_the_error(
         caplog: pytest.LogCaptureFixture) -> None:
     server = TCPServer(0, host="127.0.0.1")
     try:
-        with caplog.at_level(logging.ERROR, logger="Kamaelia.Internet.TCPServer"):
+        with caplog.at_level(logging.DEBUG, logger="Kamaelia.Internet.TCPServer"):
             assert server.makeTCPServerPort(server.port, HOST="127.0.0.1") == (None, None)
         assert isinstance(server.listenError, OSError)
         assert f"127.0.0.1:{server.port}" in caplog.text or str(server.port) in caplog.text
