@@ -34,6 +34,7 @@ RETIRED_HERE = {
     "Kamaelia.Support.OscarUtil": "AIM",
     "Kamaelia.Support.OscarUtil2": "AIM",
     "Kamaelia.Protocol.Torrent": "BitTorrent 4",
+    "Kamaelia.Protocol.HTTP.Handlers.UploadTorrents": "BitTorrent",
     "Kamaelia.vorbisDecodeComponent": "disabled",
     "Kamaelia.Support.Data.tests": "unit tests",
 }

@@ -32,6 +32,10 @@ RETIRED: dict[str, str] = {
     "Kamaelia.Protocol.Torrent":
         "it is built on the BitTorrent 4 library (Python 2 only, unmaintained "
         "since 2006); use a maintained BitTorrent client such as libtorrent",
+    "Kamaelia.Protocol.HTTP.Handlers.UploadTorrents":
+        "it belongs to the retired BitTorrent support (Kamaelia.Protocol.Torrent), "
+        "and 1.14's never worked (it called an undefined fopen() and never read the "
+        "uploaded data); to accept uploads, write a handler that reads request[\"body\"]",
     "Kamaelia.vorbisDecodeComponent":
         "it is an alias of Kamaelia.Codec.Vorbis, which 1.14 itself disabled "
         "(its vorbissimple and libao bindings no longer build)",

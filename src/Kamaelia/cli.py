@@ -12,6 +12,8 @@ Example Usage
     $ printf 'hello\\nworld\\n' | kamaelia examples graphline_numbered_lines
     $ kamaelia examples grep_pipeline fox notes.txt    # arguments after NAME go to it
     $ kamaelia examples --show echo_server > my_server.py   # its source, to start from
+    $ kamaelia serve site                 # serve the folder "site" on http://127.0.0.1:8000/
+    $ kamaelia serve --port 0 --index .   # any free port (printed), folders listed
     $ kamaelia --version
     $ kamaelia --help                     # every command, one line each
 
@@ -308,6 +310,70 @@ def _examplesArguments(parser: argparse.ArgumentParser) -> None:
                         help="passed on to the example")
 
 
+# -- kamaelia serve ------------------------------------------------------
+
+_SERVE_HELP = """\
+Serve the files of DIR (default: the current folder) over HTTP until Ctrl-C,
+with Kamaelia.Protocol.HTTP.Handlers.Minimal: index.html for a folder that
+has one (--index lists the others), conditional GET, byte ranges (players
+and ffmpeg can seek), HEAD. Nothing outside DIR is ever served: "..", encoded
+paths and symbolic links that lead out are refused.
+
+It prints the address it listens on (with --port 0, the port the system
+chose), e.g.:
+
+  Serving /home/me/site at http://127.0.0.1:8000/ (Ctrl-C to stop)
+
+By default it listens on 127.0.0.1 only; --host 0.0.0.0 (or ::) lets other
+machines in. `kamaelia -v serve DIR` also logs every request and its answer.
+"""
+
+
+def _serveArguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", nargs="?", default=".", metavar="DIR",
+                        help="the folder to serve (default: the current folder)")
+    parser.add_argument("--port", type=int, default=8000,
+                        help="the port to listen on (default 8000; 0: any free port)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="the address to listen on (default 127.0.0.1)")
+    parser.add_argument("--index", action="store_true",
+                        help="list the files of a folder that has no index.html "
+                             "(default: 404)")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"kamaelia serve: {args.folder!r} is not a folder; give the folder to "
+              f"serve, e.g. `kamaelia serve .`", file=sys.stderr)
+        return 2
+    if not 0 <= args.port <= 65535:
+        print(f"kamaelia serve: --port must be 0 to 65535, not {args.port}", file=sys.stderr)
+        return 2
+    from Kamaelia.Chassis.ConnectedServer import ServerCore
+    from Kamaelia.Protocol.HTTP.HTTPResourceGlue import createRequestHandler
+    from Kamaelia.Protocol.HTTP.HTTPServer import HTTPServer
+    from Kamaelia.Protocol.HTTP.Handlers.Minimal import MinimalFactory
+
+    handler = createRequestHandler(
+        [("/", MinimalFactory("index.html", str(folder), listing=args.index))])
+    try:
+        server = ServerCore(protocol=lambda **info: HTTPServer(handler, **info),
+                            port=args.port, host=args.host)
+    except OSError as exc:
+        print(f"kamaelia serve: cannot listen on {args.host} port {args.port}: {exc}",
+              file=sys.stderr)
+        return 1
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Serving {folder.resolve()} at http://{host}:{server.port}/ (Ctrl-C to stop)",
+          flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        print("Stopped.", flush=True)
+    return 0
+
+
 # -- the command ---------------------------------------------------------
 
 class _Subcommand(NamedTuple):
@@ -323,6 +389,8 @@ _SUBCOMMANDS: dict[str, _Subcommand] = {
     "examples": _Subcommand("list the example programs installed with Kamaelia, "
                             "or run or show one",
                             _EXAMPLES_HELP, _examplesArguments, _examplesCommand),
+    "serve": _Subcommand("serve the files of a folder over HTTP (Ctrl-C stops)",
+                         _SERVE_HELP, _serveArguments, _serve),
 }
 
 
