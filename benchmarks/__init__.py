@@ -12,16 +12,17 @@ target is met (PASS/MISS). Figures from ``--quick`` are indicative only.
 Timings are never asserted in tests; a MISS does not change the exit status,
 a broken pipeline (messages lost) does.
 
-Modules: :mod:`.harness` (shared timing and table helpers) and one module per
-benchmark, whose docstring says what it measures and why its baseline is fair.
+Modules: :mod:`.harness` (shared timing and table helpers), :mod:`._httpload`
+(the HTTP and WebSocket load generator) and one module per benchmark, whose
+docstring says what it measures and why its baseline is fair.
 """
 
-from . import (backplane, component_cost, echo_server, files, idle_components, idle_cpu,
-               parser_worst_case, pipeline_asyncio_mode, pipeline_batch, pipeline_one,
-               processes, server_memory)
+from . import (backplane, component_cost, echo_server, files, http_server, idle_components,
+               idle_cpu, parser_worst_case, pipeline_asyncio_mode, pipeline_batch, pipeline_one,
+               processes, server_memory, static_download, websocket_echo)
 
 #: Benchmark modules in the order they run, by name.
 BENCHMARKS = {module.NAME: module for module in
               (pipeline_batch, pipeline_one, pipeline_asyncio_mode, idle_components,
                component_cost, idle_cpu, backplane, processes, files, echo_server,
-               server_memory, parser_worst_case)}
+               server_memory, parser_worst_case, http_server, static_download, websocket_echo)}

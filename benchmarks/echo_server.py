@@ -230,9 +230,16 @@ def _serveProtocol(announce: Callable[[int], None], socketBuffer: int | None) ->
 _SERVE = {"ours": _serveOurs, "streams": _serveStreams, "protocol": _serveProtocol}
 
 
-def serverMain(kind: str, conn: Any, files: int, socketBuffer: int | None = None) -> None:
+#: ``serve(announce, socketBuffer)``: set up a server, call ``announce(port)``, serve forever.
+ServeFunction = Callable[[Callable[[int], None], int | None], None]
+
+
+def serverMain(kind: str, conn: Any, files: int, socketBuffer: int | None = None,
+               serve: ServeFunction | None = None, label: str | None = None) -> None:
     """Child process: run the ``kind`` server; talk to the parent over ``conn``.
 
+    ``serve`` is the server to run (None: this module's ``kind`` echo
+    server); ``label`` names it in errors (None: ``KINDS[kind]``).
     Sends ``("port", port)`` once listening, ``("cpu", seconds)`` (this
     process's CPU time) whenever the parent sends ``"cpu"``, and
     ``("error", text)`` if the server fails or stops by itself. When the
@@ -262,11 +269,11 @@ def serverMain(kind: str, conn: Any, files: int, socketBuffer: int | None = None
     bytes(1 << 20)      # allocated and freed at once: see the module docstring (glibc)
     try:
         ensureFileLimit(files)
-        _SERVE[kind](announce, socketBuffer)
+        (serve or _SERVE[kind])(announce, socketBuffer)
         raise EchoError("the server stopped by itself")
     except BaseException:
         try:
-            name = KINDS.get(kind, kind)
+            name = label or KINDS.get(kind, kind)
             reply(("error", f"{name} server failed:\n{traceback.format_exc()}"))
         except OSError:
             pass
@@ -275,8 +282,9 @@ def serverMain(kind: str, conn: Any, files: int, socketBuffer: int | None = None
 class ServerProcess:
     """The parent's handle on a server child: its port and CPU time."""
 
-    def __init__(self, kind: str, conn: Any, process: Any) -> None:
+    def __init__(self, kind: str, conn: Any, process: Any, label: str | None = None) -> None:
         self.kind, self.conn, self.process = kind, conn, process
+        self.label = label or KINDS.get(kind, kind)
         self.port: int = self._expect("port", STARTUP_TIMEOUT)
 
     def cpu(self) -> float:
@@ -285,7 +293,7 @@ class ServerProcess:
         return self._expect("cpu", STALL_TIMEOUT)
 
     def _expect(self, tag: str, timeout: float) -> Any:
-        name = KINDS.get(self.kind, self.kind)
+        name = self.label
         try:
             if not self.conn.poll(timeout):
                 raise EchoError(f"{name} server: no {tag!r} answer in {timeout:g} s")
@@ -302,20 +310,27 @@ class ServerProcess:
 
 @contextmanager
 def serverProcess(kind: str, files: int, socketBuffer: int | None = None,
-                  benchmark: str = "echo-server") -> Iterator[ServerProcess]:
+                  benchmark: str = "echo-server", serve: ServeFunction | None = None,
+                  label: str | None = None) -> Iterator[ServerProcess]:
     """Start a ``kind`` server in a child process; stop it (and wait for it) on leaving.
 
     ``socketBuffer``: the size of its sockets' kernel buffers (None: the
-    system's); ``benchmark`` names the process."""
+    system's); ``benchmark`` names the process. Other benchmarks run their
+    own server with ``serve``: a module-level function (or a
+    ``functools.partial`` of one: it is pickled to the child)
+    ``serve(announce, socketBuffer)`` that listens on 127.0.0.1, calls
+    ``announce(port)`` and serves until killed; ``label`` names it in errors
+    (default: this module's ``KINDS[kind]``, else ``kind``)."""
     from Axon.experimental._pipes import processContext
     context = processContext()
     ours, theirs = context.Pipe()
-    process = context.Process(target=serverMain, args=(kind, theirs, files, socketBuffer),
+    process = context.Process(target=serverMain,
+                              args=(kind, theirs, files, socketBuffer, serve, label),
                               name=f"{benchmark} {kind}", daemon=True)
     try:
         process.start()
         theirs.close()
-        yield ServerProcess(kind, ours, process)
+        yield ServerProcess(kind, ours, process, label)
     finally:
         if process.pid is not None:
             process.terminate()
