@@ -1,0 +1,43 @@
+#!/bin/sh
+# Install the system programs the test suite drives for real:
+#   ffmpeg / ffprobe        -- read files over HTTP with Range requests
+#   chromium, chromedriver  -- a real browser talking WebSocket to our server
+#   curl                    -- a real HTTP client
+#
+# Usage: sh scripts/install-system-packages.sh
+#
+# On Debian and Ubuntu this uses apt-get (through sudo when not root). It does
+# nothing when every program is already there. Elsewhere it says what is
+# missing and stops, so the tests are never run without them.
+set -eu
+
+PROGRAMS="ffmpeg ffprobe chromium chromedriver curl"
+PACKAGES="ffmpeg chromium chromium-driver curl"
+
+missing=""
+for program in $PROGRAMS; do
+    command -v "$program" >/dev/null 2>&1 || missing="$missing $program"
+done
+if [ -z "$missing" ]; then
+    echo "system packages: all present ($PROGRAMS)"
+    exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "missing:$missing" >&2
+    echo "install them with your system's package manager (Debian names: $PACKAGES)" >&2
+    exit 1
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    as_root=""
+elif command -v sudo >/dev/null 2>&1; then
+    as_root="sudo"
+else
+    echo "missing:$missing; run this script as root (or install sudo)" >&2
+    exit 1
+fi
+
+echo "system packages: installing $PACKAGES (missing:$missing)"
+$as_root apt-get update -qq
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $PACKAGES
