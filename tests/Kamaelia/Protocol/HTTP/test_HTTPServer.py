@@ -442,3 +442,26 @@ def test_a_websocket_route_and_plain_pages_share_one_port() -> None:
             ws.send(b"\x00\x01binary")
             assert ws.recv(timeout=10) == b"\x00\x01binary"
         assert httpx.get(f"http://127.0.0.1:{server.port}/page", timeout=10).status_code == 200
+
+
+def test_https_with_a_checked_certificate_keep_alive_and_a_body() -> None:
+    """The HTTP protocol over ServerCore's TLS: httpx checks the certificate."""
+    import ssl
+
+    import trustme
+
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    clientContext = ssl.create_default_context()
+    ca.configure_trust(clientContext)
+    server = ServerCore(protocol=lambda **info: HTTPServer(Echo, **info), port=0,
+                        host="127.0.0.1", sslContext=context)
+    with Background(server):
+        with httpx.Client(verify=clientContext, timeout=10) as client:
+            first = client.post(f"https://127.0.0.1:{server.port}/a", content=b"x" * 100_000)
+            second = client.get(f"https://127.0.0.1:{server.port}/b")
+        assert first.status_code == second.status_code == 200
+        assert first.text == "POST /a 100000" and second.text == "GET /b 0"
+        with pytest.raises(httpx.ConnectError):      # an untrusted certificate is refused
+            httpx.get(f"https://127.0.0.1:{server.port}/", timeout=10)
