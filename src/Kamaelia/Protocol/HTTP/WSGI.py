@@ -92,7 +92,6 @@ from __future__ import annotations
 import concurrent.futures
 import io
 import logging
-import sys
 import threading
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator

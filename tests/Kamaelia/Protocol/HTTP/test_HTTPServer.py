@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import logging
-import socket
 import subprocess
 import tracemalloc
 from typing import Any, Iterator

@@ -6,10 +6,9 @@ from __future__ import annotations
 import http.client
 import logging
 import os
-import shutil
 import subprocess
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 
