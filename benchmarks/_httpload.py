@@ -37,7 +37,7 @@ import time
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from .echo_server import EchoError
+from .echo_server import EchoError, timedWindow
 
 __all__ = ["LoadError", "against", "RoundTrips", "HTTPRequests", "WebSocketEcho", "download",
            "parseResponse", "CONNECT_WAVE", "STALL_TIMEOUT"]
@@ -234,21 +234,7 @@ class RoundTrips:
         for i in range(self.count):
             self._send(i, self.request(i))
             self.inFlight += 1
-        self.pump(sending=True, until=time.perf_counter() + warmup)
-        serverCpu0 = server.cpu() if server is not None else 0.0
-        ownCpu0 = time.process_time()
-        done0, start = self.done, time.perf_counter()
-        self.pump(sending=True, until=start + window)
-        done1, end = self.done, time.perf_counter()
-        ownCpu1 = time.process_time()
-        serverCpu1 = server.cpu() if server is not None else 0.0
-        self.pump(sending=False, until=None)     # every reply still in flight must arrive
-        if usage is not None:
-            usage["server"] = 100.0 * (serverCpu1 - serverCpu0) / (end - start)
-            usage["generator"] = 100.0 * (ownCpu1 - ownCpu0) / (end - start)
-        if done1 == done0:
-            raise LoadError("no exchange completed during the window")
-        return (done1 - done0) / (end - start)
+        return timedWindow(self, warmup, window, server, usage, "exchange")
 
     def assertQuiet(self) -> None:
         """Raise if the server sent anything, or closed a connection, unasked."""

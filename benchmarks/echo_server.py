@@ -461,21 +461,33 @@ class LoadGenerator:
         """All connections at once: round trips per second over ``window`` after ``warmup``."""
         for i in range(self.count):
             self._send(i)
-        self.pump(sending=True, until=time.perf_counter() + warmup)
-        serverCpu0 = server.cpu() if server is not None else 0.0
-        ownCpu0 = time.process_time()
-        done0, start = self.done, time.perf_counter()
-        self.pump(sending=True, until=start + window)
-        done1, end = self.done, time.perf_counter()
-        ownCpu1 = time.process_time()
-        serverCpu1 = server.cpu() if server is not None else 0.0
-        self.pump(sending=False, until=None)     # every echo still in flight must arrive
-        if usage is not None:
-            usage["server"] = 100.0 * (serverCpu1 - serverCpu0) / (end - start)
-            usage["generator"] = 100.0 * (ownCpu1 - ownCpu0) / (end - start)
-        if done1 == done0:
-            raise EchoError("no round trip completed during the window")
-        return (done1 - done0) / (end - start)
+        return timedWindow(self, warmup, window, server, usage, "round trip")
+
+
+def timedWindow(load: Any, warmup: float, window: float, server: ServerProcess | None,
+                usage: dict[str, float] | None, what: str) -> float:
+    """Exchanges per second of a primed ``load`` over ``window`` after ``warmup``.
+
+    ``load`` has ``pump(sending, until)`` (``until=None``: until nothing is in
+    flight) and a count ``done``. The CPU % of a core over the window goes in
+    ``usage["server"]`` (``server``'s) and ``usage["generator"]`` (this
+    process's). Raises :class:`EchoError` if no ``what`` completed in it.
+    """
+    load.pump(sending=True, until=time.perf_counter() + warmup)
+    serverCpu0 = server.cpu() if server is not None else 0.0
+    ownCpu0 = time.process_time()
+    done0, start = load.done, time.perf_counter()
+    load.pump(sending=True, until=start + window)
+    done1, end = load.done, time.perf_counter()
+    ownCpu1 = time.process_time()
+    serverCpu1 = server.cpu() if server is not None else 0.0
+    load.pump(sending=False, until=None)     # everything still in flight must arrive
+    if usage is not None:
+        usage["server"] = 100.0 * (serverCpu1 - serverCpu0) / (end - start)
+        usage["generator"] = 100.0 * (ownCpu1 - ownCpu0) / (end - start)
+    if done1 == done0:
+        raise EchoError(f"no {what} completed during the window")
+    return (done1 - done0) / (end - start)
 
 
 def echoRate(kind: str, connections: int, warmup: float, window: float,

@@ -4,7 +4,9 @@
 test plays the client with ordinary blocking sockets; leaving the block
 shuts the component down (``serverShutdown`` on its "control") and joins the
 thread, failing the test if the system did not end. ``openDescriptors()``
-counts this process's file descriptors, for leak checks.
+counts this process's file descriptors, for leak checks. ``runScheduler()``
+runs the default scheduler in the test's own thread, failing the test if the
+system has not finished in time.
 
 ``ServerChild(tmp_path, ...)`` runs an echo ``ServerCore`` in a child Python
 process, for the stress tests: its memory (``rssKB()``, ``peakKB()``,
@@ -104,6 +106,24 @@ def inScheduler(action: Callable[[], Any], when: Callable[[], bool] | None = Non
     if not ok:
         raise value
     return value
+
+
+def runScheduler(limit: float = IO_TIMEOUT) -> None:
+    """``scheduler.run.runThreads()``, failing the test (after stopping everything,
+    which closes the components' sockets) if it has not finished in ``limit`` seconds."""
+    sched = scheduler.run
+    overdue: list[list[str]] = []
+
+    def giveUp() -> None:
+        overdue.append(sorted(mp.name for mp in sched.listAllThreads()))
+        sched.stop()
+
+    watchdog = sched.callLater(limit, giveUp)
+    try:
+        sched.runThreads()
+    finally:
+        watchdog.cancel()
+    assert not overdue, f"still running after {limit} s: {overdue[0]}"
 
 
 def connect(port: int, host: str = "127.0.0.1") -> socket.socket:

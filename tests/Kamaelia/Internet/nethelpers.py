@@ -12,7 +12,7 @@ its blocking socket calls. The deadlines (``IO_TIMEOUT``, ``runScheduler``'s
 message instead of hanging it.
 
 The blocking-socket basics (``connect``, ``receiveExactly``, ``receiveAll``,
-``IO_TIMEOUT``) are those of ``tests/nettools.py``.
+``IO_TIMEOUT``) and ``runScheduler`` are those of ``tests/nettools.py``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Axon.Scheduler import scheduler
 from Kamaelia.IPC import shutdownCSA
 from componentharness import Collector
-from nettools import IO_TIMEOUT
+from nettools import IO_TIMEOUT, runScheduler  # noqa: F401 (used by the tests from here)
 
 #: The loopback address of each family, as test parameters.
 LOOPBACKS = [pytest.param("127.0.0.1", id="IPv4"), pytest.param("::1", id="IPv6")]
@@ -131,24 +131,6 @@ class Peer(threading.Thread):
         if self._error is not None:
             raise self._error
         return self._result
-
-
-def runScheduler(limit: float = IO_TIMEOUT) -> None:
-    """``scheduler.run.runThreads()``, failing the test (after stopping everything,
-    which closes the components' sockets) if it has not finished in ``limit`` seconds."""
-    sched = scheduler.run
-    overdue: list[list[str]] = []
-
-    def giveUp() -> None:
-        overdue.append(sorted(mp.name for mp in sched.listAllThreads()))
-        sched.stop()
-
-    watchdog = sched.callLater(limit, giveUp)
-    try:
-        sched.runThreads()
-    finally:
-        watchdog.cancel()
-    assert not overdue, f"still running after {limit} s: {overdue[0]}"
 
 
 def whenTrue(condition: Callable[[], bool], action: Callable[[], None]) -> threading.Event:

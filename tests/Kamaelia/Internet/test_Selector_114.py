@@ -15,7 +15,7 @@ from Kamaelia.IPC import newReader
 from Kamaelia.Internet import Selector as selectorModule
 from Kamaelia.Internet.Selector import Selector
 from componentharness import Collector
-from nethelpers import runScheduler
+from nettools import runScheduler
 
 from test_Selector import Asker, assertSelectorGone, no_leftover_services, registered  # noqa: F401
 

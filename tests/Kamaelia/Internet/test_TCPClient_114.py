@@ -17,7 +17,8 @@ from Kamaelia.Internet import TCPClient as clientModule
 from Kamaelia.Internet.ConnectedSocketAdapter import ConnectedSocketAdapter
 from Kamaelia.Internet.TCPClient import TCPClient
 from componentharness import attach
-from nethelpers import Peer, accept, freePort, listening, portOf, runScheduler
+from nethelpers import Peer, accept, freePort, listening, portOf
+from nettools import runScheduler
 from nettools import IO_TIMEOUT, receiveExactly
 
 

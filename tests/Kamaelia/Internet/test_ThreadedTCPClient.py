@@ -10,7 +10,8 @@ from Axon.Ipc import producerFinished
 from Kamaelia.IPC import socketShutdown
 from Kamaelia.Internet.ThreadedTCPClient import ThreadedTCPClient
 from componentharness import Collector
-from nethelpers import Peer, accept, freePort, listening, portOf, runScheduler
+from nethelpers import Peer, accept, freePort, listening, portOf
+from nettools import runScheduler
 from nettools import receiveAll, receiveExactly
 
 

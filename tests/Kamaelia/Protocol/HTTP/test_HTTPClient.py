@@ -4,7 +4,7 @@ The servers are the standard library's ``ThreadingHTTPServer`` and an
 ``aiohttp`` server, each in a thread of the test process, on loopback port
 0; they record the client port of every request, so a test can count the
 connections the client made. The client runs in the test's thread until it
-ends (``runUntilDone``).
+ends (``nettools.runScheduler``).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from Kamaelia.Protocol.HTTP.HTTPClient import (HTTPRequest, ParsedHTTPBodyChunk,
                                                ParsedHTTPRedirect, SimpleHTTPClient,
                                                SingleShotHTTPClient, intval, splitURL)
 from Kamaelia.Protocol.HTTP.HTTPHelpers import HTTPMakePostRequest
+from nettools import runScheduler
 
 LIMIT = 20.0
 BIG = 50 * 1024 * 1024
@@ -44,23 +45,6 @@ def fresh_log_limiters() -> Iterator[None]:
     forgetAll(report=False)
 
 
-def runUntilDone(limit: float = LIMIT) -> None:
-    """Run the default scheduler to the end; fail (after stopping it) past ``limit``."""
-    sched = scheduler.run
-    overdue: list[list[str]] = []
-
-    def giveUp() -> None:
-        overdue.append(sorted(mp.name for mp in sched.listAllThreads()))
-        sched.stop()
-
-    watchdog = sched.callLater(limit, giveUp)
-    try:
-        sched.runThreads()
-    finally:
-        watchdog.cancel()
-    assert not overdue, f"still running after {limit} s: {overdue[0]}"
-
-
 def fetch(client: component, inbox: list[Any] = (), control: list[Any] = (),  # type: ignore[assignment]
           sink: component | None = None) -> Collector:
     sink = sink or Collector()
@@ -70,7 +54,7 @@ def fetch(client: component, inbox: list[Any] = (), control: list[Any] = (),  # 
     client.link((client, "signal"), (sink, "control"))
     client.activate()
     sink.activate()
-    runUntilDone()
+    runScheduler(LIMIT)
     return sink
 
 

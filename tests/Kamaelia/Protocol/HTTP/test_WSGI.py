@@ -20,6 +20,7 @@ from Axon.Scheduler import scheduler
 from componentharness import Collector
 from Kamaelia.Protocol.HTTP.WSGI import (RESPONSE_CHUNKS_IN_FLIGHT, WSGIHandler, WSGIHandlerFactory,
                                         buildEnviron)
+from nettools import runScheduler
 
 
 def makeRequest(method: str = "GET", uri: str = "/app/hello", prefix: str = "/app",
@@ -59,18 +60,10 @@ def start(factory: WSGIHandlerFactory, request: dict[str, Any], bodyMessages: li
     return component, sink
 
 
-def runUntilDone(limit: float = 20) -> None:
-    overdue: list[bool] = []
-    watchdog = scheduler.run.callLater(limit, lambda: (overdue.append(True), scheduler.run.stop()))
-    scheduler.run.runThreads()
-    watchdog.cancel()
-    assert not overdue, "the handler did not finish"
-
-
 def serve(factory: WSGIHandlerFactory, request: dict[str, Any],
           bodyMessages: list[Any] = ()) -> Collector:  # type: ignore[assignment]
     _, sink = start(factory, request, bodyMessages)
-    runUntilDone()
+    runScheduler(20)
     return sink
 
 
@@ -251,7 +244,7 @@ def test_a_slow_app_does_not_hold_up_other_requests(factories: list[WSGIHandlerF
     factory = handler(factories, app)
     start(factory, makeRequest(uri="/app/slow"), sink=Recorder())
     start(factory, makeRequest(uri="/app/fast"), sink=Recorder())
-    runUntilDone()
+    runScheduler(20)
     assert finished == ["/fast", "/slow"]
 
 
@@ -279,7 +272,7 @@ def test_the_response_waits_for_the_consumer(factories: list[WSGIHandlerFactory]
     stop = shutdownMicroprocess()
     # Time for the app to run far ahead if nothing held it back; then the client "goes".
     scheduler.run.callLater(0.5, lambda: component._deliver(stop, "control"))
-    runUntilDone()
+    runScheduler(20)
     assert closed.wait(10)
     # at most RESPONSE_CHUNKS_IN_FLIGHT wait downstream, as many between the
     # threads, and one is being made
@@ -309,7 +302,7 @@ def test_a_client_that_goes_stops_a_reading_app(factories: list[WSGIHandlerFacto
         component._deliver(stop, "control")
 
     threading.Thread(target=goAway, daemon=True).start()
-    runUntilDone()
+    runScheduler(20)
     factories[0].close()
     assert outcome == ["_Cancelled"] and sink.control == [stop]
 
