@@ -174,6 +174,9 @@ def requestRate(kind: str, warmup: float, window: float,
         rate = load.measure(warmup, window, server, cpu)
     usage.setdefault(kind, []).append(cpu["server"])
     usage.setdefault("generator", []).append(cpu["generator"])
+    # CPU time per request: steadier than the rate on a shared machine,
+    # where a server may get less than the core it could use.
+    usage.setdefault(f"{kind} per request", []).append(1e4 * cpu["server"] / rate)
     return rate
 
 
@@ -213,6 +216,10 @@ def run(quick: bool, reps: int) -> list[Row]:
                 "% of a core", usage["ours"]),
             Row("server CPU in the window, aiohttp (context)", max(usage["aiohttp"]),
                 "% of a core", usage["aiohttp"]),
+            Row("server CPU per request, ours (context)", min(usage["ours per request"]),
+                "us", usage["ours per request"]),
+            Row("server CPU per request, aiohttp (context)", min(usage["aiohttp per request"]),
+                "us", usage["aiohttp per request"]),
             Row(f"load generator CPU, busiest of the {len(usage['generator'])} windows "
                 "(context)", max(usage["generator"]), "% of a core")]
 

@@ -146,7 +146,9 @@ does not need it.
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import socket
 import ssl
 import sys
@@ -158,6 +160,7 @@ from Axon.Component import component
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Kamaelia.IPC import shutdownCSA, socketShutdown
 from Kamaelia._logthrottle import RepeatLimiter
+from Kamaelia.Internet.FileRegion import FileRegion
 from Kamaelia.Internet._addresses import describeAddress, peerInfo
 from Kamaelia.Util._arguments import positiveInt, positiveNumber
 
@@ -192,6 +195,12 @@ _CLASS_DEFAULT: Any = _ClassDefault()
 _MIN_READ = 4096
 #: Messages waiting on "inbox" that are sized up (more count as a full buffer).
 _PENDING_LOOK = 64
+
+
+#: Most bytes one os.sendfile call is asked for (the socket takes what fits).
+_SENDFILE_MAX = 1 << 24
+#: A piece of a file region read into the send buffer (TLS, no sendfile).
+_REGION_PIECE = 1 << 18
 
 
 def _sizeOf(data: Any) -> int:
@@ -368,6 +377,8 @@ class ConnectedSocketAdapter(component):
         listensocket.setblocking(False)
 
         self._out = bytearray()
+        self._region: FileRegion | None = None   # a file being sent (after _out)
+        self._noSendfile = False        # sendfile failed here once: read regions instead
         self._tlsRetry = 0             # length of a TLS write to repeat, or 0
         self._handshaking = False
         self._tlsWantsWrite = False     # the TLS layer must write before it can read
@@ -417,7 +428,8 @@ class ConnectedSocketAdapter(component):
                 self.flushSendQueue()
                 if self._failed:
                     break
-                if self._closing and not self._out and not self.dataReady("inbox"):
+                if (self._closing and not self._out and self._region is None
+                        and not self.dataReady("inbox")):
                     if not self.halfClose or not self._receiving:
                         break
                     self._shutWrite()
@@ -601,6 +613,8 @@ class ConnectedSocketAdapter(component):
         "inbox" (the first ``_PENDING_LOOK`` messages; more than that counts
         as full)."""
         pending = len(self._out)
+        if self._region is not None:
+            pending += min(self._region.remaining, self._sendLimit)
         q = self.inboxes["inbox"].q
         if q:
             if len(q) > _PENDING_LOOK:
@@ -707,7 +721,14 @@ class ConnectedSocketAdapter(component):
         took = False
         # A message is taken if it fits (or nothing waits): the buffer never
         # holds more than the limit or one message, whichever is larger.
-        while inbox.q and (not out or len(out) + _sizeOf(inbox.q[0]) <= limit):
+        while (inbox.q and self._region is None
+               and (not out or len(out) + _sizeOf(inbox.q[0]) <= limit)):
+            if inbox.q[0].__class__ is FileRegion:
+                if out:
+                    break                 # the bytes before it go first
+                self._region = inbox.q.popleft()
+                took = True
+                break
             data = inbox.q.popleft()     # (a size-limited box's view wakes its producers)
             if isinstance(data, (bytes, bytearray, memoryview)):
                 out += data
@@ -726,7 +747,8 @@ class ConnectedSocketAdapter(component):
         nothing is left to do), False to take the general path."""
         q = inbox.q
         readReady, sendReady, makessl = self._nudgeBoxes
-        if (len(q) != 1 or control.q or self._out or not self._reading or self._closing
+        if (len(q) != 1 or control.q or self._out or self._region is not None
+                or not self._reading or self._closing
                 or self._failed or self.sslContext is not None or inbox.size is not None
                 or readReady.q or sendReady.q or makessl.q):
             return False
@@ -754,6 +776,8 @@ class ConnectedSocketAdapter(component):
     def _sendFull(self) -> bool:
         """True while the next message on "inbox" (or any, if none waits)
         would take the send buffer past ``sendBufferLimit``."""
+        if self._region is not None:
+            return True                   # nothing more until the file has gone
         out = self._out
         if not out:
             return False
@@ -772,7 +796,7 @@ class ConnectedSocketAdapter(component):
         out, sock = self._out, self.socket
         tls = self.sslContext is not None
         self._tlsWantsWrite = False
-        while out:
+        while out or (self._region is not None and self._fillFromRegion()):
             try:
                 if tls:
                     size = self._tlsRetry or min(len(out), _TLS_RECORD)
@@ -799,6 +823,71 @@ class ConnectedSocketAdapter(component):
         if (self.dataReady("inbox") and not self._sendFull()) or self._closing:
             self.unpause()
 
+    # -------------------------------------------------------- file regions
+    def _fillFromRegion(self) -> bool:
+        """Send the file region under way (the send buffer is empty). On a
+        plain socket the kernel copies it (``os.sendfile``) until the socket
+        is full or the region done: False (nothing for the buffer). Over TLS,
+        or where sendfile cannot be used, a piece of it is read into the
+        send buffer: True (the caller writes it)."""
+        region = self._region
+        assert region is not None
+        if region.remaining == 0:
+            self._endRegion()
+            return False
+        if self.sslContext is None and region.fd >= 0 and not self._noSendfile:
+            sock = self.socket.fileno()
+            while region.remaining:
+                try:
+                    sent = os.sendfile(sock, region.fd, region.offset,
+                                       min(region.remaining, _SENDFILE_MAX))
+                except BlockingIOError:
+                    return False          # full: _updateWriter waits for it to drain
+                except OSError as exc:
+                    if exc.errno in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+                        self._noSendfile = True    # (read it instead, below)
+                        break
+                    self._failedWhile = "sending"
+                    self._receiveEnded(self._describeError(exc))
+                    self._fail(None)
+                    return False
+                if sent == 0:
+                    self._regionCutShort(region)
+                    return False
+                region.advance(sent)
+                self._touch()
+            else:
+                self._endRegion()
+                return False
+        try:
+            data = region.read(_REGION_PIECE)
+        except OSError as exc:
+            self._fail(f"reading the file being sent failed ({exc})")
+            return False
+        if not data:
+            self._regionCutShort(region)
+            return False
+        self._out += data
+        if region.remaining == 0:
+            self._endRegion()
+        return True
+
+    def _regionCutShort(self, region: FileRegion) -> None:
+        # The file shrank under us: what the peer was promised (a length)
+        # cannot be kept, so the connection ends rather than lie.
+        self._fail(f"the file being sent ended {region.remaining} bytes early")
+
+    def _endRegion(self) -> None:
+        region, self._region = self._region, None
+        if region is not None:
+            region.close()
+        self.unpause()                    # take what waits behind it
+
+    def _dropRegion(self) -> None:
+        region, self._region = self._region, None
+        if region is not None:
+            region.close()
+
     def _safesend(self, sock: Any, data: Any) -> int:
         """Write ``data`` to ``sock`` once: the number of bytes written (0 if
         the socket takes none now, or the connection failed, which is then
@@ -820,7 +909,7 @@ class ConnectedSocketAdapter(component):
         """Watch for writability while bytes wait; once the peer has read
         enough of them, wake main to resume reading if it had stopped for them."""
         out = self._out
-        want = bool(out) and not self._failed
+        want = (bool(out) or self._region is not None) and not self._failed
         if want != self._writing:
             self._writing = want
             if want:
@@ -836,7 +925,7 @@ class ConnectedSocketAdapter(component):
             self._handshake()
         else:
             self._flush()
-            if self._sslRequest is not None and not self._out:
+            if self._sslRequest is not None and not self._out and self._region is None:
                 self.unpause()            # the buffer has drained: switch to TLS now
 
     # ------------------------------------------------------------ makessl
@@ -853,7 +942,7 @@ class ConnectedSocketAdapter(component):
                 self._sslRequest = None       # already TLS: just say so
                 self.send("", "sslready")
                 return
-        if self._out or self._failed:
+        if self._out or self._region is not None or self._failed:
             return                            # _onWritable brings us back here
         request, self._sslRequest = self._sslRequest, None
         context = request if isinstance(request, ssl.SSLContext) else self.sslContext
@@ -964,6 +1053,7 @@ class ConnectedSocketAdapter(component):
                         self.howDied)
         self._failed = True
         self._out.clear()
+        self._dropRegion()
         self.unpause()
 
     def _finish(self) -> None:
@@ -998,8 +1088,12 @@ class ConnectedSocketAdapter(component):
         self._out = bytearray()
         self._held = None
         self._sslRequest = None
+        self._dropRegion()
         waiting = self.inboxes["inbox"].q
         if waiting:
+            for message in waiting:
+                if message.__class__ is FileRegion:
+                    message.close()
             waiting.clear()
 
     def passOnShutdown(self) -> None:

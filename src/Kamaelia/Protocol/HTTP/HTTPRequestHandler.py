@@ -51,6 +51,7 @@ from typing import Any, Iterator
 
 from Axon.Component import component
 from Axon.Ipc import producerFinished, shutdown, shutdownMicroprocess
+from Kamaelia.Protocol.HTTP import _h1server as h1
 from Kamaelia.Protocol.HTTP import _serverparts as parts
 from Kamaelia.Protocol.HTTP.ErrorPages import ErrorPageHandler
 from Kamaelia.Protocol.HTTP.HTTPParser import ParsedHTTPBodyChunk, ParsedHTTPEnd, ParsedHTTPHeader
@@ -101,16 +102,13 @@ class HTTPRequestHandler(component):
                            lengthMethod: str = "explicit") -> bytes:
         """The status line and headers (bytes) for ``resource``."""
         head = parts.responseHead(resource, textData=isinstance(resource.get("data"), str))
-        lines = [f"HTTP/1.1 {head.status_code} {head.reason.decode('latin-1')}".rstrip()]
-        names = set()
-        for name, value in head.headers.raw_items():
-            names.add(name.lower())
-            lines.append(f"{name.decode('latin-1')}: {value.decode('latin-1')}")
+        headers = list(head.headers)
+        names = {name.lower() for name, _ in headers}
         if lengthMethod == "chunked":
-            lines.append("Transfer-Encoding: chunked")
-        elif lengthMethod == "close" and b"connection" not in names:
-            lines.append("Connection: close")
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+            headers.append(("Transfer-Encoding", "chunked"))
+        elif lengthMethod == "close" and "connection" not in names:
+            headers.append(("Connection", "close"))
+        return h1.headBytes(head.status_code, head.reason, headers)
 
     def checkRequestValidity(self, request: dict[str, Any]) -> None:
         if request.get("protocol") != "HTTP":

@@ -59,8 +59,11 @@ messages between h11, the socket and the handlers.
   repeated headers joined with ``", "``; ``connection`` filled in as 1.14
   did), ``peer``, ``peerport``, ``localip``, ``localport`` (from the keywords
   ``ServerCore`` passes), ``bad`` (always False: the server answers bad
-  requests itself), ``body`` and ``bodystream``; a router adds
-  ``uri-prefix-trigger`` and ``uri-suffix``.
+  requests itself), ``body``, ``bodystream`` and ``sendfile`` (True: the
+  response's data may be a :class:`~Kamaelia.Internet.FileRegion.FileRegion`,
+  whose bytes the kernel copies to the socket; ``sendfile=False`` to the
+  server turns that off); a router adds ``uri-prefix-trigger`` and
+  ``uri-suffix``.
 * **Request bodies.** A body of at most ``maxBufferedBody`` bytes is read
   whole before the handler is made: ``request["body"]`` is the bytes and
   ``request["bodystream"]`` False. A bigger one (a ``Content-Length`` above
@@ -149,12 +152,13 @@ HEAD and POST are passed to the handler (1.14 answered them 501).
 from __future__ import annotations
 
 import logging
+from time import monotonic as _monotonic
 from typing import Any, Callable, Iterator
-
-import h11
 
 from Axon.Component import component
 from Axon.Ipc import producerFinished, shutdown, shutdownMicroprocess
+from Kamaelia.Internet.FileRegion import FileRegion
+from Kamaelia.Protocol.HTTP import _h1server as h1
 from Kamaelia.Protocol.HTTP import _serverparts as parts
 from Kamaelia.Protocol.HTTP.ErrorPages import ErrorPageHandler, getErrorPage
 from Kamaelia.Util._arguments import callableArgument, positiveInt, positiveNumber
@@ -225,6 +229,8 @@ class HTTPServerConnection(component):
     headerTimeout = 10.0
     idleTimeout = 60.0
     outboxLimit = 8
+    #: Tell handlers they may answer with a FileRegion (request["sendfile"]).
+    sendfile = True
     #: Streamed body messages waiting for the handler before reading stops.
     bodyQueueLimit = 4
 
@@ -241,14 +247,17 @@ class HTTPServerConnection(component):
                 positiveNumber(owner, name, argd[name])
         super().__init__(**argd)
         self.createRequestHandler = createRequestHandler
-        self.conn = h11.Connection(
-            h11.SERVER, max_incomplete_event_size=self.maxRequestLine + self.maxHeaderSize + 64)
+        self.conn = h1.ServerConnection(self.maxRequestLine, self.maxHeaderSize,
+                                        self.maxHeaders)
         self.finished = False
         self.peerClosed = False
         self.eofFed = False
         self.handler: Any = None
         self.upgraded: Any = None
         self.timer: Any = None
+        self.deadline = 0.0
+        self.deadlineKind: str | None = None
+        self.pendingOutput: list[bytes] = []
         self.timedOut: str | None = None
         self.refused = False
         self.waitingOn: set[str] = set()     # boxes we asked to be told of a take from
@@ -258,10 +267,8 @@ class HTTPServerConnection(component):
     def _newCycle(self) -> None:
         """Ready for the next request head (connection start or after a response)."""
         self.phase = "head"          # head -> body (buffering) -> handling
-        self.watch = parts.HeadWatch(self.maxRequestLine, self.maxHeaderSize,
-                                     self.maxHeaders)
         self.request: dict[str, Any] | None = None
-        self.requestEvent: h11.Request | None = None
+        self.requestEvent: h1.Request | None = None
         self.bodyBuffer: bytearray | None = None
         self.bodyReceived = 0
         self.streaming = False
@@ -281,20 +288,59 @@ class HTTPServerConnection(component):
                 "localip": self.localip, "localport": self.localport}
 
     # ----------------------------------------------------------- timers
+    # One deadline at a time ("head", "body" or "idle"), kept lazily: moving
+    # it later (every request, every piece of a body) only writes two
+    # attributes; the scheduler's timer, when it fires early, looks at the
+    # deadline and waits again for what is left. Only a deadline earlier than
+    # the pending timer needs a new one.
     def _arm(self, kind: str, delay: float) -> None:
-        self._disarm()
+        when = _monotonic() + delay
+        self.deadline, self.deadlineKind = when, kind
+        timer = self.timer
+        if timer is not None:
+            if timer.when <= when:
+                return
+            timer.cancel()
+            self.timer = None
         if self.scheduler is not None:
-            self.timer = self.scheduler.callLater(delay, self._expired, kind)
+            self.timer = self.scheduler.callAt(when, self._expired)
 
     def _disarm(self) -> None:
+        self.deadlineKind = None
+
+    def _cancelTimer(self) -> None:
+        self.deadlineKind = None
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
 
-    def _expired(self, kind: str) -> None:
+    def _expired(self) -> None:
         self.timer = None
+        kind = self.deadlineKind
+        if kind is None:
+            return
+        if _monotonic() < self.deadline:
+            self.timer = self.scheduler.callAt(self.deadline, self._expired)
+            return
+        self.deadlineKind = None
         self.timedOut = kind
         self.unpause()
+
+    # ----------------------------------------------------------- output
+    def _emit(self, data: bytes) -> None:
+        """Queue bytes for the socket; what a step makes goes out as one
+        message (:meth:`_flushOutput`), so a small response is one write."""
+        if data:
+            self.pendingOutput.append(data)
+
+    def _flushOutput(self) -> None:
+        pending = self.pendingOutput
+        if pending:
+            self.send(pending[0] if len(pending) == 1 else b"".join(pending), "outbox")
+            pending.clear()
+
+    def _outputRoom(self) -> bool:
+        return len(self.outboxes["outbox"]) + len(self.pendingOutput) < self.outboxLimit
 
     # ----------------------------------------------------------- main loop
     def main(self) -> Iterator[Any]:
@@ -312,7 +358,8 @@ class HTTPServerConnection(component):
         yield 1
 
     def _closeDown(self) -> None:
-        self._disarm()
+        self._cancelTimer()
+        self._flushOutput()
         if self.handler is not None:
             self._detachHandler(stop=True)
         if self.upgraded is not None:
@@ -324,6 +371,12 @@ class HTTPServerConnection(component):
         self.send(producerFinished(self), "signal")
 
     def _step(self) -> bool:
+        try:
+            return self._stepOnce()
+        finally:
+            self._flushOutput()
+
+    def _stepOnce(self) -> bool:
         busy = self._handleControl()
         if self.finished:
             return True
@@ -399,16 +452,13 @@ class HTTPServerConnection(component):
 
     def _feed(self, data: bytes) -> None:
         if self.phase == "head":
-            if not self.headBytes:
-                self.headBytes = True
-                self._arm("head", self.headerTimeout)
-            self.watch.feed(data)
+            self.headBytes = True         # (timed only if it does not come whole)
         elif not self.requestDone:
             self._arm("body", self.idleTimeout)
         self.conn.receive_data(data)
 
     def _processEvents(self) -> bool:
-        """Take what h11 can give now; True if something was taken."""
+        """Take what the parser can give now; True if something was taken."""
         progressed = False
         while not self.finished and self.upgraded is None:
             if (self.phase == "handling" and self.streaming
@@ -417,38 +467,34 @@ class HTTPServerConnection(component):
                 break                              # the handler is behind: wait for it
             try:
                 event = self.conn.next_event()
-            except h11.RemoteProtocolError as error:
-                self._reject(error.error_status_hint, str(error) or "malformed request",
-                             page="The request could not be understood.")
+            except h1.ProtocolError as error:
+                self._reject(error.status, str(error),
+                             page="The request could not be understood."
+                             if error.status == 400 else None)
                 return True
-            if event is h11.NEED_DATA:
-                if self.phase == "head":
-                    problem = self.watch.incomplete()
-                    if problem:
-                        self._reject(*problem)
-                        return True
+            if event is h1.NEED_DATA:
+                if self.phase == "head" and self.headBytes and self.deadlineKind != "head":
+                    self._arm("head", self.headerTimeout)   # a head in pieces: time it
                 break
-            if event is h11.PAUSED:
+            if event is h1.PAUSED:
                 break
             progressed = True
-            if isinstance(event, h11.Request):
+            kind = event.__class__
+            if kind is h1.Request:
                 self._onRequest(event)
-            elif isinstance(event, h11.Data):
+            elif kind is h1.Data:
                 self._onBody(event.data)
-            elif isinstance(event, h11.EndOfMessage):
+            elif kind is h1.EndOfMessage:
                 self._onBodyEnd()
-            elif isinstance(event, h11.ConnectionClosed):
+            elif kind is h1.ConnectionClosed:
                 self._onPeerGone()
         return progressed
 
     # ----------------------------------------------------------- requests
-    def _onRequest(self, event: h11.Request) -> None:
+    def _onRequest(self, event: h1.Request) -> None:
         self._disarm()
-        problem = self.watch.complete(event)
-        if problem:
-            self._reject(*problem)
-            return
         request = parts.requestDictionary(event, self._peerInfo())
+        request["sendfile"] = self.sendfile
         self.request, self.requestEvent = request, event
         self.dropBody = request["method"] == "HEAD"
         headers = request["headers"]
@@ -475,9 +521,7 @@ class HTTPServerConnection(component):
     def _sendContinue(self) -> None:
         if not self.sentContinue and self.conn.they_are_waiting_for_100_continue:
             self.sentContinue = True
-            self.send(self.conn.send(h11.InformationalResponse(status_code=100, headers=[],
-                                                                 reason="Continue")),
-                      "outbox")
+            self._emit(self.conn.send(h1.InformationalResponse(100, reason="Continue")))
 
     def _onBody(self, data: bytes) -> None:
         self.bodyReceived += len(data)
@@ -594,7 +638,7 @@ class HTTPServerConnection(component):
 
     def _pumpHandler(self) -> bool:
         busy = False
-        while self.dataReady("_handlerinbox") and len(self.outboxes["outbox"]) < self.outboxLimit:
+        while self.dataReady("_handlerinbox") and self._outputRoom():
             busy = True
             self._respond(self.recv("_handlerinbox"))
             if self.finished:
@@ -633,13 +677,16 @@ class HTTPServerConnection(component):
         self.finished = True
 
     def _respond(self, message: Any) -> None:
-        if isinstance(message, (bytes, bytearray, str)):
+        if isinstance(message, (bytes, bytearray, str, FileRegion)):
             message = {"data": message}
         if not isinstance(message, dict):
             repeats.warning("%s: the request handler %s sent %s, not a response dictionary; "
                             "dropped", self.name, self.handler.name, type(message).__name__)
             return
         data = message.get("data", b"")
+        if data.__class__ is FileRegion:
+            self._respondWithFile(message, data)
+            return
         if isinstance(data, str):
             data = data.encode("utf-8")
             text = True
@@ -651,14 +698,41 @@ class HTTPServerConnection(component):
                 head = parts.responseHead(message, textData=text)
                 if head.status_code in (204, 304) or head.status_code < 200:
                     self.dropBody = True
-                self.send(self.conn.send(head), "outbox")
+                self._emit(self.conn.send(head))
             if data and not self.dropBody:
-                self.send(self.conn.send(h11.Data(data=bytes(data))), "outbox")
-        except (h11.LocalProtocolError, ValueError, TypeError) as error:
+                self._emit(self.conn.send(h1.Data(bytes(data))))
+        except (h1.LocalProtocolError, ValueError, TypeError) as error:
             repeats.error("%s: the request handler %s sent a response that cannot be sent "
                           "to %s: %s; closing the connection", self.name, self.handler.name,
                           self._peerText(), error)
             self.finished = True
+
+    def _respondWithFile(self, message: dict[str, Any], region: FileRegion) -> None:
+        """Pass a file region on to the socket (its bytes never come through
+        Python when the adapter can use sendfile), framed as the response is."""
+        try:
+            if not self.responseStarted:
+                self.responseStarted = True
+                head = parts.responseHead(message, textData=False)
+                if head.status_code in (204, 304) or head.status_code < 200:
+                    self.dropBody = True
+                self._emit(self.conn.send(head))
+            framing = None if self.dropBody else self.conn.sendRegion(region.remaining)
+        except (h1.LocalProtocolError, ValueError, TypeError) as error:
+            region.close()
+            repeats.error("%s: the request handler %s sent a response that cannot be sent "
+                          "to %s: %s; closing the connection", self.name, self.handler.name,
+                          self._peerText(), error)
+            self.finished = True
+            return
+        if framing is None:
+            region.close()
+            return
+        before, after = framing
+        self._emit(before)
+        self._flushOutput()
+        self.send(region, "outbox")
+        self._emit(after)
 
     def _endResponse(self) -> None:
         if not self.responseStarted:
@@ -670,15 +744,15 @@ class HTTPServerConnection(component):
             if self.finished:
                 return
         try:
-            self.send(self.conn.send(h11.EndOfMessage()), "outbox")
-        except h11.LocalProtocolError as error:     # e.g. less data than its Content-Length
+            self._emit(self.conn.send(h1.EndOfMessage()))
+        except h1.LocalProtocolError as error:     # e.g. less data than its Content-Length
             repeats.error("%s: the request handler %s ended a response to %s early: %s; "
                           "closing the connection", self.name, self.handler.name,
                           self._peerText(), error)
             self.finished = True
             return
         self._detachHandler(stop=not self.requestDone)
-        if self.conn.our_state is h11.DONE and self.conn.their_state is h11.DONE:
+        if self.conn.reusable:
             self.conn.start_next_cycle()
             self._newCycle()
             self._arm("idle", self.idleTimeout)
@@ -695,12 +769,12 @@ class HTTPServerConnection(component):
                         method, target, status, reason)
         if not self.responseStarted:
             self.responseStarted = True
-            self.send(parts.errorResponse(status, reason if page is None else page,
-                                          withBody=method != "HEAD"), "outbox")
+            self._emit(parts.errorResponse(status, reason if page is None else page,
+                                           withBody=method != "HEAD"))
         self.finished = True
 
     # ----------------------------------------------------------- WebSocket
-    def _upgradeOrServe(self, event: h11.Request, request: dict[str, Any]) -> None:
+    def _upgradeOrServe(self, event: h1.Request, request: dict[str, Any]) -> None:
         try:
             route = self.createRequestHandler(request)
         except Exception as error:                # noqa: BLE001
@@ -715,13 +789,13 @@ class HTTPServerConnection(component):
             self.bodyBuffer = bytearray()
             return
         try:
-            handshake = parts.serialiseHead(event) + self.conn.trailing_data[0]
+            handshake = parts.serialiseHead(event) + self.conn.trailing_data
             connection = route.makeConnection(handshake, request)
         except Exception as error:                # noqa: BLE001
             repeats.error("%s: the WebSocket route %r failed for %s: %r", self.name, route,
                           self._peerText(), error)
             self.responseStarted = True
-            self.send(parts.errorResponse(500, "The WebSocket route failed."), "outbox")
+            self._emit(parts.errorResponse(500, "The WebSocket route failed."))
             self.finished = True
             return
         self._disarm()
@@ -741,6 +815,7 @@ class HTTPServerConnection(component):
 
     def _relayUpgraded(self) -> bool:
         busy = False
+        self._flushOutput()
         while (self.dataReady("_upgradedinbox")
                and len(self.outboxes["outbox"]) < self.outboxLimit):
             busy = True

@@ -11,7 +11,7 @@ Rules kept here
    against ``maxHeaderSize`` (431), so that each limit gets its own status
    code and a peer cannot make the server buffer more than the two together.
 2. The request dictionary has 1.14's keys (:func:`requestDictionary`).
-3. A response dictionary (1.14's shape) becomes an ``h11.Response`` by
+3. A response dictionary (1.14's shape) becomes a ``_h1server.Response`` by
    :func:`responseHead`; the server adds ``Date`` and ``Server`` unless the
    handler gave them.
 4. Error answers the server makes itself (:func:`errorResponse`) are whole
@@ -21,12 +21,14 @@ Rules kept here
 
 from __future__ import annotations
 
-import email.utils
 import html
 import http
 from typing import Any, Iterable
 
 import h11
+
+from Kamaelia.Internet.FileRegion import FileRegion
+from Kamaelia.Protocol.HTTP import _h1server as h1
 
 #: What the ``Server`` header says.
 SERVER_SOFTWARE = "Kamaelia"
@@ -37,7 +39,7 @@ BODY_CHUNK = 65536
 
 def httpDate() -> str:
     """The current time as HTTP writes it (``Sun, 06 Nov 1994 08:49:37 GMT``)."""
-    return email.utils.formatdate(usegmt=True)
+    return h1.httpDate()
 
 
 def reasonFor(code: int) -> str:
@@ -146,7 +148,7 @@ def joinHeaders(items: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
     return headers
 
 
-def requestDictionary(event: h11.Request, peerInfo: dict[str, Any]) -> dict[str, Any]:
+def requestDictionary(event: h11.Request | h1.Request, peerInfo: dict[str, Any]) -> dict[str, Any]:
     """The 1.14 request dictionary for ``event`` (see the HTTPServer docstring)."""
     version = event.http_version.decode("ascii")
     request: dict[str, Any] = {
@@ -167,10 +169,11 @@ def requestDictionary(event: h11.Request, peerInfo: dict[str, Any]) -> dict[str,
     return request
 
 
-def serialiseHead(event: h11.Request) -> bytes:
+def serialiseHead(event: h11.Request | h1.Request) -> bytes:
     """The request line and headers of ``event`` as bytes, ending with the blank line."""
     lines = [b"%s %s HTTP/%s" % (event.method, event.target, event.http_version)]
-    lines += [name + b": " + value for name, value in event.headers.raw_items()]
+    items = event.raw_items() if isinstance(event, h1.Request) else event.headers.raw_items()
+    lines += [name + b": " + value for name, value in items]
     return b"\r\n".join(lines) + b"\r\n\r\n"
 
 
@@ -196,8 +199,8 @@ def _headerPairs(headers: Any) -> list[tuple[str, str]]:
     return [(str(name), str(value)) for name, value in headers]
 
 
-def responseHead(resource: dict[str, Any], textData: bool) -> h11.Response:
-    """``h11.Response`` for the first response dictionary of a handler.
+def responseHead(resource: dict[str, Any], textData: bool) -> h1.Response:
+    """The :class:`~._h1server.Response` for the first response dictionary of a handler.
 
     ``statuscode``, ``headers`` (a list of pairs or a dict), ``type`` or
     1.14's ``content-type``, ``charset`` (or ``utf-8`` when ``textData``:
@@ -217,7 +220,8 @@ def responseHead(resource: dict[str, Any], textData: bool) -> h11.Response:
     if "content-length" not in names:
         if resource.get("complete"):
             data = resource.get("data", b"")
-            size = len(data.encode("utf-8") if isinstance(data, str) else data)
+            size = (data.remaining if isinstance(data, FileRegion) else
+                    len(data.encode("utf-8") if isinstance(data, str) else data))
             headers.append(("Content-Length", str(size)))
         elif resource.get("length") is not None:
             headers.append(("Content-Length", str(int(resource["length"]))))
@@ -225,7 +229,7 @@ def responseHead(resource: dict[str, Any], textData: bool) -> h11.Response:
         headers.append(("Date", httpDate()))
     if "server" not in names:
         headers.append(("Server", SERVER_SOFTWARE))
-    return h11.Response(status_code=code, headers=headers, reason=reasonFor(code))
+    return h1.Response(code, headers, reasonFor(code))
 
 
 def errorPageHTML(code: int, message: str = "") -> str:

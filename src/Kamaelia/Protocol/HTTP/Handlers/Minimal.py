@@ -71,6 +71,15 @@ it waits for the server to take a piece, the component is paused (it asks
 the server's inbox to wake it on the next take), so a stalled download costs
 nothing.
 
+When the server says it can (``request["sendfile"]``, which
+:class:`~Kamaelia.Protocol.HTTP.HTTPServer.HTTPServerConnection` sets), the
+file is not read at all: one :class:`~Kamaelia.Internet.FileRegion.FileRegion`
+message (``{"data": region}``) names the bytes to send, and the connection
+has the kernel copy them from the page cache to the socket (``sendfile``),
+as nginx and aiohttp do. ``sendfile=False`` reads in threads as above
+(for a file system where a read may wait long: a page-cache miss in
+``sendfile`` waits in the scheduler's thread).
+
 On "control": ``shutdownMicroprocess`` or ``shutdown`` (the server giving
 up on the connection) ends it at once, closing the file; ``producerFinished``
 (sent by 1.14-style servers when the request's body has ended) is ignored.
@@ -100,6 +109,7 @@ from Axon.Component import component
 from Axon.Ipc import producerFinished, shutdown, shutdownMicroprocess
 from Kamaelia._logthrottle import RepeatLimiter
 from Kamaelia.Protocol.HTTP.Handlers import _static
+from Kamaelia.Internet.FileRegion import FileRegion
 from Kamaelia.Protocol.HTTP.Handlers._reader import OpenFile, readPiece
 
 __all__ = ["Minimal", "MinimalFactory", "sanitizeFilename", "sanitizePath"]
@@ -150,13 +160,13 @@ def MinimalFactory(indexfilename: str | None = "index.html", homedirectory: Any 
 
     Each request it is given makes a :class:`Minimal` serving
     ``homedirectory``; ``options`` (``listing=True``, ``chunksize=``,
-    ``maxAhead=``) are passed on to it.
+    ``maxAhead=``, ``sendfile=``) are passed on to it.
     """
     _checkNames(indexfilename, homedirectory)
-    unknown = sorted(set(options) - {"listing", "chunksize", "maxAhead"})
+    unknown = sorted(set(options) - {"listing", "chunksize", "maxAhead", "sendfile"})
     if unknown:
         raise TypeError(f"MinimalFactory got unknown options {unknown!r}; "
-                        f"it takes listing=, chunksize= and maxAhead=")
+                        f"it takes listing=, chunksize=, maxAhead= and sendfile=")
 
     def _getMinimal(request: dict[str, Any]) -> Minimal:
         return Minimal(request, indexfilename, homedirectory, **options)
@@ -167,7 +177,7 @@ def MinimalFactory(indexfilename: str | None = "index.html", homedirectory: Any 
 class Minimal(component):
     """\
     Minimal(request, indexfilename="index.html", homedirectory="htdocs/",
-    listing=False, chunksize=262144, maxAhead=2) -> answers one request
+    listing=False, chunksize=262144, maxAhead=2, sendfile=True) -> answers one request
     with a file of ``homedirectory``
 
     Arguments:
@@ -181,6 +191,7 @@ class Minimal(component):
     - chunksize -- bytes per piece read and sent
     - maxAhead -- pieces that may wait in the server's inbox before the next
       one is read
+    - sendfile -- let the kernel send the file when the server can (default True)
     """
 
     Inboxes = {
@@ -199,6 +210,7 @@ class Minimal(component):
     listing = False
     chunksize = 256 * 1024
     maxAhead = 2
+    sendfile = True
 
     def __init__(self, request: dict[str, Any], indexfilename: str | None = "index.html",
                  homedirectory: Any = "htdocs/", **argd: Any) -> None:
@@ -231,7 +243,11 @@ class Minimal(component):
         span = self._startFile(path)
         if span is None:
             return                                  # answered in full
-        yield from self._stream(*span, path)
+        if self.sendfile and self.request.get("sendfile"):
+            assert self._file is not None
+            self.send({"data": FileRegion(self._file.fd, *span)}, "outbox")
+        else:
+            yield from self._stream(*span, path)
         self.send(producerFinished(self), "signal")
 
     def _choose(self) -> str | None:
