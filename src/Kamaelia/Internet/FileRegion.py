@@ -55,6 +55,7 @@ class FileRegion:
     __slots__ = ("fd", "offset", "remaining")
 
     def __init__(self, fd: int | object, offset: int, count: int) -> None:
+        self.fd = -1                      # (so that a refused region closes nothing)
         number = fd if isinstance(fd, int) else getattr(fd, "fileno", lambda: None)()
         if not isinstance(number, int) or isinstance(number, bool) or number < 0:
             raise TypeError(f"FileRegion: fd must be an open file descriptor, not {fd!r}")
@@ -62,7 +63,11 @@ class FileRegion:
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"FileRegion: {name} must be a whole number >= 0, "
                                  f"not {value!r}")
-        self.fd = os.dup(number)
+        try:
+            self.fd = os.dup(number)
+        except OSError as exc:
+            raise ValueError(f"FileRegion: fd {number} is not an open file descriptor "
+                             f"({exc.strerror})") from exc
         self.offset = offset
         #: Bytes of the region not yet sent.
         self.remaining = count

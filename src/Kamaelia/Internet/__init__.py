@@ -21,6 +21,7 @@ Modules
 * ``TCPClient`` -- a TCP connection as a component (IPv4, IPv6, TLS)
 * ``TCPServer`` -- a listening socket that hands out connections
 * ``ConnectedSocketAdapter`` -- a connected socket as a component
+* ``FileRegion`` -- "send these bytes of this file" (the kernel's sendfile), for a connection
 * ``SingleServer`` -- a server for one client at a time, as a plain component
 * ``ThreadedTCPClient`` -- a TCP connection handled by blocking code in a thread
 * ``TimeOutCSA`` -- connections (or any component) closed when idle

@@ -479,14 +479,13 @@ class HTTPServerConnection(component):
             if event is h1.PAUSED:
                 break
             progressed = True
-            kind = event.__class__
-            if kind is h1.Request:
+            if isinstance(event, h1.Request):
                 self._onRequest(event)
-            elif kind is h1.Data:
+            elif isinstance(event, h1.Data):
                 self._onBody(event.data)
-            elif kind is h1.EndOfMessage:
+            elif isinstance(event, h1.EndOfMessage):
                 self._onBodyEnd()
-            elif kind is h1.ConnectionClosed:
+            elif isinstance(event, h1.ConnectionClosed):
                 self._onPeerGone()
         return progressed
 

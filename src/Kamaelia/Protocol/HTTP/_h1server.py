@@ -27,8 +27,11 @@ Rules kept here
 2. **Strict parsing** (llhttp's defaults): a bad request line, header token,
    header value character, obs-fold, bare LF, ``Content-Length`` with
    ``Transfer-Encoding`` or twice, are :class:`ProtocolError` with the status
-   to answer (400; 501 for a method llhttp does not know; 505 for a version
-   other than 1.0 or 1.1). HTTP/1.1 without ``Host`` is 400, as RFC 9112 says.
+   to answer (400; 501 for a method llhttp does not know in an otherwise
+   well-formed request line; 505 for a version other than 1.0 or 1.1).
+   HTTP/1.1 without ``Host`` is 400, as RFC 9112 says. (llhttp does not say
+   where in a piece a request began: after a body in the same piece, a
+   garbled request line may be judged on a later line, 501 for 400.)
 3. **Limits** are counted as the bytes arrive, so nothing past a limit is
    kept: the request target beyond ``maxRequestLine`` (414), header fields
    beyond ``maxHeaderSize`` bytes or ``maxHeaders`` fields (431).
@@ -158,7 +161,7 @@ class ConnectionClosed:
 Event = Union[Request, Data, EndOfMessage, ConnectionClosed, _Sentinel]
 
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_METHOD = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+ ")
+_REQUEST_LINE = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+ [\x21-\x7e]+ HTTP/[0-9]\.[0-9]")
 _BAD_VALUE = re.compile(rb"[\r\n\x00]")
 _REASONS: dict[int, bytes] = {}
 _NO_BODY_STATUS = (204, 304)
@@ -176,16 +179,23 @@ def _reason(code: int) -> bytes:
     return phrase
 
 
-_dateCache: list[Any] = [0, ""]
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_dateSecond = -1
+_dateText = ""
 
 
 def httpDate() -> str:
-    """The current time as HTTP writes it, made at most once a second."""
+    """The current time as HTTP writes it (``Sun, 06 Nov 1994 08:49:37 GMT``),
+    made at most once a second; English names whatever the locale."""
+    global _dateSecond, _dateText
     now = int(time.time())
-    if _dateCache[0] != now:
-        _dateCache[0] = now
-        _dateCache[1] = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(now))
-    return _dateCache[1]
+    if now != _dateSecond:
+        t = time.gmtime(now)
+        _dateText = (f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} "
+                     f"{t.tm_year} {t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT")
+        _dateSecond = now
+    return _dateText
 
 
 def _bytes(value: Any) -> bytes:
@@ -205,7 +215,7 @@ def headBytes(code: int, reason: Any, headers: Iterable[tuple[Any, Any]]) -> byt
     phrase = _bytes(reason) if reason else _reason(code)
     if _BAD_VALUE.search(phrase):
         raise LocalProtocolError(f"reason phrase {phrase!r}")
-    lines = [b"HTTP/1.1 %d %s" % (code, phrase) if phrase else b"HTTP/1.1 %d" % code]
+    lines = [b"HTTP/1.1 %d %s" % (code, phrase)]     # (the space is sent even with no phrase)
     for name, value in headers:
         name, value = _bytes(name), _bytes(value)
         if not _TOKEN.fullmatch(name):
@@ -221,7 +231,7 @@ class _Parsing:
     """The httptools callbacks of one :class:`ServerConnection` (its
     protocol object): they turn llhttp's callbacks into queued events."""
 
-    __slots__ = ("owner", "url", "headers", "headerBytes", "problem", "parser")
+    __slots__ = ("owner", "url", "headers", "headerBytes", "problem", "parser", "endedHere")
 
     def __init__(self, owner: ServerConnection) -> None:
         self.owner = owner
@@ -230,6 +240,7 @@ class _Parsing:
         self.headerBytes = 0
         self.problem: ProtocolError | None = None
         self.parser: Any = None
+        self.endedHere = False           # a head ended in the piece being fed
 
     def on_message_begin(self) -> None:
         self.url, self.headers, self.headerBytes = b"", [], 0
@@ -278,6 +289,7 @@ class _Parsing:
                 name.lower() == b"expect" and value.lower() == b"100-continue"
                 for name, value in self.headers)))
         owner._inHead = False
+        self.endedHere = True
 
     def on_body(self, body: bytes) -> None:
         if self.problem is None:
@@ -307,6 +319,8 @@ class ServerConnection:
         self._inMessage = False          # llhttp is inside a request
         self._inHead = True              # ... or waiting for one: its head not yet whole
         self._headFed = 0                # bytes fed while a head was incomplete
+        self._lineSoFar = b""            # the start of an incomplete head (its request line)
+        self._badLine: bytearray | None = None   # a bad request line, being read to its end
         self._clientVersion = b"1.1"
         self._clientKeepAlive = True
         self._expectsContinue = False
@@ -343,12 +357,19 @@ class ServerConnection:
         """Take bytes from the socket (``b""``: the client closed its side)."""
         if not data:
             self._eof = True
+            if self._badLine is not None:
+                self._judgeBadLine(final=True)
             return
         if self._failed is not None:
             return
         if self._upgradeAt is not None:
             self.trailing_data += data
             return
+        if self._badLine is not None:
+            self._badLine += data[:self.maxRequestLine + 2]
+            self._judgeBadLine(final=False)
+            return
+        self._callbacks.endedHere = False
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade as upgrade:
@@ -356,21 +377,24 @@ class ServerConnection:
             self._upgradeAt = offset
             self.trailing_data = bytes(data[offset:])
         except httptools.HttpParserInvalidMethodError:
-            # A well-formed method llhttp does not know is 501; bytes that are
-            # not a method at all (TLS to a plain port, say) are 400.
-            if _METHOD.match(data.lstrip(b"\r\n")):
-                self._failed = ProtocolError(501, "a request method this server does not know")
-            else:
-                self._failed = ProtocolError(400, "malformed request line")
+            # Judged on the whole request line, once it is here: a method
+            # llhttp does not know in a well-formed line is 501; bytes that
+            # are no request line (TLS to a plain port, say) are 400.
+            self._badLine = bytearray(self._headSoFar(data)[:self.maxRequestLine + 2])
+            self._judgeBadLine(final=False)
+            return
         except httptools.HttpParserError as error:
-            self._failed = self._callbacks.problem or ProtocolError(
-                400, f"malformed request: {error}")
+            self._failed = self._callbacks.problem or self._parserError(error)
         if self._failed is None and self._callbacks.problem is not None:
             self._failed = self._callbacks.problem
         if self._inHead and self._failed is None:
             # httptools keeps a header field until it is whole: bound what an
             # endless head can make it hold (limits 3 and 414/431).
-            self._headFed += len(data)
+            tail = self._headSoFar(data)
+            ended = self._callbacks.endedHere
+            self._headFed = len(tail) if ended else self._headFed + len(data)
+            if ended or not self._callbacks.url:
+                self._lineSoFar = tail[:self.maxRequestLine + 2]
             if self._headFed > self.maxRequestLine + self.maxHeaderSize + 64:
                 self._failed = (ProtocolError(431, "request header fields longer than "
                                                    f"{self.maxHeaderSize} bytes")
@@ -379,6 +403,42 @@ class ServerConnection:
                                                    f"{self.maxRequestLine} bytes"))
         else:
             self._headFed = 0
+            self._lineSoFar = b""
+
+    def _headSoFar(self, data: bytes) -> bytes:
+        """At most the bytes of the incomplete head that ``data`` ends with.
+        llhttp does not say where in a piece a request began; if a head
+        ended in it, the one still incomplete began after its last blank
+        line (an upper bound: a body may come between)."""
+        if not self._callbacks.endedHere:
+            return self._lineSoFar + data
+        blank = data.rfind(b"\r\n\r\n")
+        return data if blank < 0 else data[blank + 4:]
+
+    def _judgeBadLine(self, final: bool) -> None:
+        line = self._badLine
+        assert line is not None
+        end = line.find(b"\n")
+        if end < 0 and not final and len(line) <= self.maxRequestLine:
+            return                                   # (not all here yet)
+        first = bytes(line[:end] if end >= 0 else line).rstrip(b"\r")
+        if end >= 0 and not first:
+            # empty lines before a request line are allowed (RFC 9112 2.2)
+            del line[:end + 1]
+            self._badLine = line
+            self._judgeBadLine(final)
+            return
+        self._badLine = None
+        self._failed = (ProtocolError(501, "a request method this server does not know")
+                        if end >= 0 and _REQUEST_LINE.fullmatch(first) else
+                        ProtocolError(400, "malformed request line"))
+
+    @staticmethod
+    def _parserError(error: Exception) -> ProtocolError:
+        text = str(error)
+        if "HTTP version" in text:
+            return ProtocolError(505, "an HTTP version this server does not support")
+        return ProtocolError(400, f"malformed request: {text}")
 
     def next_event(self) -> Event:
         """The next thing the client sent, ``NEED_DATA`` or ``PAUSED``;
@@ -387,7 +447,7 @@ class ServerConnection:
             return PAUSED
         events = self._events
         if events:
-            event = events.popleft()
+            event: Event = events.popleft()
             if event is _END:
                 self._theirsDone = True
             elif event.__class__ is Data:
@@ -524,8 +584,7 @@ class ServerConnection:
     @property
     def reusable(self) -> bool:
         """Request and response are complete and the connection may carry another."""
-        return (self._theirsDone and self._oursDone and not self._willClose
-                and self._failed is None)
+        return self._theirsDone and self._oursDone and not self._willClose
 
     def start_next_cycle(self) -> None:
         """Ready for the next request (only when :attr:`reusable`)."""
