@@ -29,10 +29,10 @@ COVERED = (
     "Kamaelia.Chassis", "Kamaelia.Util", "Kamaelia.Internet", "Kamaelia.File",
     "Kamaelia.Protocol", "Kamaelia.Experimental", "Kamaelia.Support.Data",
     "Kamaelia.Support.Protocol", "Kamaelia.XML", "Kamaelia.Automata",
-    "Kamaelia.Apps.SA",
+    "Kamaelia.Apps.SA", "Kamaelia.UI",
 )
 #: Below a covered package but promised by a later piece of work.
-NOT_YET: tuple[str, ...] = ()
+NOT_YET: tuple[str, ...] = ("Kamaelia.UI.OpenGL",)   # the visualisation issue
 #: Top-level modules and the package files that hold the covered ones.
 TOP_LEVEL = (
     "Kamaelia", "Kamaelia.Apps", "Kamaelia.Support", "Kamaelia.Community",

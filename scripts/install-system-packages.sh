@@ -3,6 +3,7 @@
 #   ffmpeg / ffprobe        -- read files over HTTP with Range requests
 #   chromium, chromedriver  -- a real browser talking WebSocket to our server
 #   curl                    -- a real HTTP client
+#   Xvfb                    -- a virtual X server for the desktop UI's windows
 #
 # Usage: sh scripts/install-system-packages.sh
 #
@@ -11,8 +12,8 @@
 # missing and stops, so the tests are never run without them.
 set -eu
 
-PROGRAMS="ffmpeg ffprobe chromium chromedriver curl"
-PACKAGES="ffmpeg chromium chromium-driver curl"
+PROGRAMS="ffmpeg ffprobe chromium chromedriver curl Xvfb"
+PACKAGES="ffmpeg chromium chromium-driver curl xvfb"
 
 missing=""
 for program in $PROGRAMS; do

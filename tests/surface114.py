@@ -69,6 +69,10 @@ class _Params:
 
     @classmethod
     def from_text(cls, text: str) -> "_Params":
+        if text.endswith("...)") and "=" in text:
+            # The inventory cuts long signatures off inside a default value
+            # ("x=['port', 'smtp_po...)"): that parameter has a default.
+            text = text[:text.rfind("=", 0, len(text) - 4)] + "=None)"
         args = ast.parse(f"def f{text}: pass").body[0].args  # type: ignore[attr-defined]
         positional = [*args.posonlyargs, *args.args]
         first_default = len(positional) - len(args.defaults)

@@ -14,12 +14,14 @@ read here by parsing the file (examples are never imported)::
 
     EXAMPLE_STDIN = "some input\\n"
     EXAMPLE_EXPECT = "what it must print\\n"
+    EXAMPLE_ARGS = "--demo --headless"      # command-line arguments (shell words)
 """
 
 from __future__ import annotations
 
 import ast
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -37,7 +39,8 @@ DEFAULT_EXPECT = "hello\nworld\n"
 
 
 def declared(path: Path) -> dict[str, str]:
-    """The EXAMPLE_STDIN / EXAMPLE_EXPECT string constants an example declares."""
+    """The EXAMPLE_STDIN / EXAMPLE_EXPECT / EXAMPLE_ARGS string constants an
+    example declares."""
     found: dict[str, str] = {}
     for node in ast.parse(path.read_text(encoding="utf-8"), filename=str(path)).body:
         if isinstance(node, ast.Assign):
@@ -48,7 +51,8 @@ def declared(path: Path) -> dict[str, str]:
             continue
         for target in targets:
             if isinstance(target, ast.Name) and target.id in ("EXAMPLE_STDIN",
-                                                              "EXAMPLE_EXPECT"):
+                                                              "EXAMPLE_EXPECT",
+                                                              "EXAMPLE_ARGS"):
                 constant = ast.literal_eval(value)
                 if not isinstance(constant, str):
                     raise TypeError(f"{path.name}: {target.id} must be a str literal, "
@@ -75,7 +79,7 @@ def test_example_runs_and_prints_what_it_should(path: Path) -> None:
     env["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT / "src")] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     done = subprocess.run(
-        [sys.executable, str(path)],
+        [sys.executable, str(path), *shlex.split(settings.get("EXAMPLE_ARGS", ""))],
         input=settings.get("EXAMPLE_STDIN", DEFAULT_STDIN),
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=30,
     )

@@ -14,6 +14,7 @@ Example Usage
     $ kamaelia examples --show echo_server > my_server.py   # its source, to start from
     $ kamaelia serve site                 # serve the folder "site" on http://127.0.0.1:8000/
     $ kamaelia serve --port 0 --index .   # any free port (printed), folders listed
+    $ kamaelia show talk.pdf              # a presentation: a PDF or a folder of images
     $ kamaelia --version
     $ kamaelia --help                     # every command, one line each
 
@@ -374,6 +375,24 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- kamaelia show -------------------------------------------------------
+
+def _showArguments(parser: argparse.ArgumentParser) -> None:
+    from Kamaelia.Apps.Show.main import addArguments
+    addArguments(parser)
+
+
+def _show(args: argparse.Namespace) -> int:
+    from Kamaelia.Apps.Show.main import command
+    return command(args)
+
+
+def _showHelp() -> str:
+    # The text lives with the app; reading it imports nothing heavy (no pygame).
+    from Kamaelia.Apps.Show.main import HELP
+    return HELP
+
+
 # -- the command ---------------------------------------------------------
 
 class _Subcommand(NamedTuple):
@@ -391,6 +410,8 @@ _SUBCOMMANDS: dict[str, _Subcommand] = {
                             _EXAMPLES_HELP, _examplesArguments, _examplesCommand),
     "serve": _Subcommand("serve the files of a folder over HTTP (Ctrl-C stops)",
                          _SERVE_HELP, _serveArguments, _serve),
+    "show": _Subcommand("present a PDF or a folder of images (needs the ui extra)",
+                        _showHelp(), _showArguments, _show),
 }
 
 

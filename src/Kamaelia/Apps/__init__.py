@@ -8,4 +8,5 @@ Modules
 * ``Demo`` -- the ``kamaelia demo`` system: a Pipeline at work on built-in text
 * ``SA`` -- small utility components contributed by Stephen Anderson (ticks,
   a data sink, a time-to-live chassis)
+* ``Show`` -- ``kamaelia show``: a presentation tool (a PDF or a folder of images)
 """
