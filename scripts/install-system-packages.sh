@@ -4,6 +4,9 @@
 #   chromium, chromedriver  -- a real browser talking WebSocket to our server
 #   curl                    -- a real HTTP client
 #   Xvfb                    -- a virtual X server for the desktop UI's windows
+#   swaks                   -- a real SMTP client sending mail through Grey
+#   postgresql              -- a real PostgreSQL server for Grey's shared store
+#                              (the tests start their own, on a unix socket)
 #
 # Usage: sh scripts/install-system-packages.sh
 #
@@ -12,15 +15,19 @@
 # missing and stops, so the tests are never run without them.
 set -eu
 
-PROGRAMS="ffmpeg ffprobe chromium chromedriver curl Xvfb"
-PACKAGES="ffmpeg chromium chromium-driver curl xvfb"
+PROGRAMS="ffmpeg ffprobe chromium chromedriver curl Xvfb swaks"
+PACKAGES="ffmpeg chromium chromium-driver curl xvfb swaks postgresql"
 
 missing=""
 for program in $PROGRAMS; do
     command -v "$program" >/dev/null 2>&1 || missing="$missing $program"
 done
+# Debian keeps PostgreSQL's server programs off PATH, under its version.
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    missing="$missing initdb"
+fi
 if [ -z "$missing" ]; then
-    echo "system packages: all present ($PROGRAMS)"
+    echo "system packages: all present ($PROGRAMS initdb)"
     exit 0
 fi
 

@@ -15,6 +15,8 @@ Example Usage
     $ kamaelia serve site                 # serve the folder "site" on http://127.0.0.1:8000/
     $ kamaelia serve --port 0 --index .   # any free port (printed), folders listed
     $ kamaelia show talk.pdf              # a presentation: a PDF or a folder of images
+    $ kamaelia grey --port 25 --upstream 127.0.0.1:8025   # a greylisting SMTP proxy
+    $ kamaelia grey stats                 # what its greylist holds
     $ kamaelia --version
     $ kamaelia --help                     # every command, one line each
 
@@ -393,6 +395,24 @@ def _showHelp() -> str:
     return HELP
 
 
+# -- kamaelia grey -------------------------------------------------------
+
+def _greyArguments(parser: argparse.ArgumentParser) -> None:
+    from Kamaelia.Apps.Grey.main import addArguments
+    addArguments(parser)
+
+
+def _grey(args: argparse.Namespace) -> int:
+    from Kamaelia.Apps.Grey.main import command
+    return command(args)
+
+
+def _greyHelp() -> str:
+    # The text lives with the app; reading it imports only its main module.
+    from Kamaelia.Apps.Grey.main import HELP
+    return HELP
+
+
 # -- the command ---------------------------------------------------------
 
 class _Subcommand(NamedTuple):
@@ -412,6 +432,8 @@ _SUBCOMMANDS: dict[str, _Subcommand] = {
                          _SERVE_HELP, _serveArguments, _serve),
     "show": _Subcommand("present a PDF or a folder of images (needs the ui extra)",
                         _showHelp(), _showArguments, _show),
+    "grey": _Subcommand("a greylisting SMTP proxy (and Postfix policy service) for "
+                        "your mail server", _greyHelp(), _greyArguments, _grey),
 }
 
 

@@ -6,6 +6,7 @@ of the ``kamaelia`` command.
 Modules
 -------
 * ``Demo`` -- the ``kamaelia demo`` system: a Pipeline at work on built-in text
+* ``Grey`` -- ``kamaelia grey``: a greylisting SMTP proxy (and Postfix policy service)
 * ``SA`` -- small utility components contributed by Stephen Anderson (ticks,
   a data sink, a time-to-live chassis)
 * ``Show`` -- ``kamaelia show``: a presentation tool (a PDF or a folder of images)

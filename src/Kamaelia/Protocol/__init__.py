@@ -54,13 +54,15 @@ module                                         contents
 ``Kamaelia.Protocol.RTP``                      RTP and RTCP (RFC 3550): ``RTP.RTPFramer``,
                                                ``RTP.RTPDeframer``, the header records, the null
                                                payload pre-framer, ``RtpPacker``
-``Kamaelia.Protocol.HTTP``                     HTTP/1.1 on h11: ``HTTPServer`` (per connection,
-                                               with ``HTTPResourceGlue`` routing), static files
-                                               (``Handlers.Minimal``), ``HTTPClient``, WSGI
+``Kamaelia.Protocol.HTTP``                     HTTP/1.1 (httptools, h11): ``HTTPServer`` (per
+                                               connection, ``HTTPResourceGlue`` routing), static
+                                               files (``Handlers.Minimal``), ``HTTPClient``, WSGI
                                                hosting, Icecast streams
 ``Kamaelia.Protocol.WebSocket``                ``WebSocketServer``, ``WebSocketRoute``,
                                                ``WebSocketProtocol`` (a browser talking to a
                                                component, on wsproto)
+``Kamaelia.Protocol.SMTP``                     mail transfer (RFC 5321) as plain objects:
+                                               ``SMTPServerSession``, ``SMTPClientSession``
 ``Kamaelia.Protocol.IRC``                      ``IRCClient.IRC_Client`` and
                                                ``IRCClient.SimpleIRCClientPrefab``
 ``Kamaelia.Protocol.AIM``                      retired: AOL shut the AIM service down
