@@ -327,8 +327,12 @@ def test_a_built_wheel_holds_the_examples_and_the_command_finds_them_there(
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         archive.extractall(tmp_path / "installed")
-    expected = {f"Kamaelia/examples/{name}.py" for name in _exampleFiles()}
-    assert expected <= names
+    # Every file of the examples folder, and nothing else: the programs and
+    # what they come with (e.g. grey/kamaelia-grey.service, a systemd unit).
+    expected = {f"Kamaelia/examples/{path.relative_to(EXAMPLES_DIR).as_posix()}"
+                for path in EXAMPLES_DIR.rglob("*")
+                if path.is_file() and "__pycache__" not in path.parts}
+    assert {f"Kamaelia/examples/{name}.py" for name in _exampleFiles()} <= expected
     assert {n for n in names if n.startswith("Kamaelia/examples/")} == expected
 
     # The command, run from the unpacked wheel alone (-S: no site-packages,
