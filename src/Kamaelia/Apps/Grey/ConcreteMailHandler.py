@@ -202,16 +202,24 @@ class ConcreteMailHandler(MailHandler):
             return [command[0], keyword, command[1][len(keyword):], *command[2:]]
         return command
 
-    def handleMail(self, command: list[str]) -> None:
+    def _address(self, command: list[str], keyword: str, verb: str) -> str | None:
+        """The address of a MAIL FROM: / RCPT TO: command, or None once the
+        malformed command has been answered (and the connection ended)."""
         if len(command) < 2:
             self.error("500 unrecognised command")
-            return
-        split = self._operand(command, "FROM:")
+            return None
+        split = self._operand(command, keyword)
         if split is None:
-            self.error(f"501 MAIL must have an address operand {command!r}")
-            return
-        if split[1].upper() != "FROM:" or len(split) < 3:
+            self.error(f"501 {verb} must have an address operand {command!r}")
+            return None
+        if split[1].upper() != keyword or len(split) < 3:
             self.error("500 unrecognised command")
+            return None
+        return split[2]
+
+    def handleMail(self, command: list[str]) -> None:
+        address = self._address(command, "FROM:", "MAIL")
+        if address is None:
             return
         if not self.seenHelo:
             self.netPrint("503 5.5.2 Send hello first")
@@ -219,22 +227,15 @@ class ConcreteMailHandler(MailHandler):
         if self.seenMail:
             self.netPrint("503 sender already given")
             return
-        self.sender = split[2]
+        self.sender = address
         self.resultLogged = False
         self.netPrint("250 OK")
         self.seenMail = True
         self._envelope.append(self.line or "")
 
     def handleRcpt(self, command: list[str]) -> None:
-        if len(command) < 2:
-            self.error("500 unrecognised command")
-            return
-        split = self._operand(command, "TO:")
-        if split is None:
-            self.error(f"501 RCPT must have an address operand {command!r}")
-            return
-        if split[1].upper() != "TO:" or len(split) < 3:
-            self.error("500 unrecognised command")
+        address = self._address(command, "TO:", "RCPT")
+        if address is None:
             return
         if not self.seenMail:
             self.error("503 sender not yet given")
@@ -243,7 +244,7 @@ class ConcreteMailHandler(MailHandler):
             self.netPrint("452 4.5.3 Too many recipients")
             return
         self.netPrint("250 ACCEPTED")
-        self.recipients.append(split[2])
+        self.recipients.append(address)
         self.seenRcpt = True
         self._envelope.append(self.line or "")
 
