@@ -38,14 +38,26 @@ def test_it_is_a_threadedadaptivecommscomponent_with_1_14s_boxes_and_settings() 
 def test_a_second_request_for_a_watched_socket_is_ignored_as_in_1_14(
         pair: tuple[socket.socket, socket.socket]) -> None:
     ours, theirs = pair
-    _, _, selector = Selector.getSelectorServices()
-    assert selector is not None
+
+    class ReadableOnceBothAreTaken(Selector):
+        # The socket becomes readable only after the thread took both
+        # requests: otherwise the first watch could fire and end before the
+        # thread read the second, which would then (rightly) be a new request.
+        def handleNotify(self, *lists: Any) -> None:
+            super().handleNotify(*lists)
+            if not sent:
+                sent.append(theirs.send(b"x"))
+
+    sent: list[int] = []
+    selector = ReadableOnceBothAreTaken()
+    Selector.setSelectorServices(selector)
     sink = Collector()                      # never activated: only an address to reply to
     selector._deliver(newReader(sink, ((sink, "inbox"), ours)), "notify")
     selector._deliver(newReader(sink, ((sink, "control"), ours)), "notify")
-    theirs.send(b"x")
+    selector.forwardInboxToThread("notify")             # both wait for the thread's first look
     selector.activate()
     runScheduler()
+    assert sent == [1]
     assert list(sink.inboxes["inbox"]) == [ours] and not sink.inboxes["control"].q
     assertSelectorGone(selector)
 
