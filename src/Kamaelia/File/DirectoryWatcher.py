@@ -61,6 +61,11 @@ whose name it matches (``exclude=[".git", "*.part"]``). A file is reported if
 it matches some ``include`` pattern (all files when ``include`` is None) and
 no ``exclude`` pattern.
 
+A file whose modification time is already ``settle`` seconds old when it
+is first seen (one there at start, or one moved in whole from elsewhere on
+the disk) has settled already: it is reported complete at once, if no
+process has it open for writing.
+
 ``initialScan=True`` reports the files already there when it starts, as
 ``"created"`` (in path order), and then ``"complete"`` once they settle;
 without it they are only remembered, so that a later change to one is a
@@ -308,10 +313,10 @@ class DirectoryWatcher(FileThread):
         if known is None:
             if report:
                 self._emit(CREATED, path, info.st_size)
-                self._startSettling(path, now)
+                self._startSettling(path, now, info)
         elif known != signature:
             self._emit(MODIFIED, path, info.st_size)
-            self._startSettling(path, now)
+            self._startSettling(path, now, info)
         elif path in self._settling:
             self._settling[path] = now + self.settle      # activity: wait longer
 
@@ -349,6 +354,11 @@ class DirectoryWatcher(FileThread):
         for path in sorted(found):
             self._seen(path, found[path], now, report)
 
+    def wants(self, path: str) -> bool:
+        """True if the file at ``path`` (below the watched folder) passes
+        ``include`` and ``exclude``: one this watcher would report."""
+        return self._wanted(os.path.abspath(path))
+
     def _wanted(self, path: str) -> bool:
         relative = os.path.relpath(path, self.root).replace(os.sep, "/")
         folders, _, name = relative.rpartition("/")
@@ -365,9 +375,14 @@ class DirectoryWatcher(FileThread):
         return not any(matches(p, True) for p in self.exclude)
 
     # --------------------------------------------------------- complete
-    def _startSettling(self, path: str, now: float) -> None:
+    def _startSettling(self, path: str, now: float, info: os.stat_result) -> None:
         if COMPLETE in self.events:
-            self._settling[path] = now + self.settle
+            # A file last modified ``settle`` seconds ago or more (one there at
+            # start, or moved in whole) has been unchanged that long already:
+            # it is looked at in this round, not ``settle`` seconds from now.
+            # (The check for a writer still applies.)
+            unchangedFor = time.time() - info.st_mtime
+            self._settling[path] = now if unchangedFor >= self.settle else now + self.settle
 
     def _lookAtSettling(self) -> None:
         now = time.monotonic()

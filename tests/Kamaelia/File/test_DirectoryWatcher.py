@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import Counter
@@ -233,6 +234,28 @@ def test_initial_scan_reports_the_files_already_there_then_their_completion(
         (CREATED, str(tmp_path / "a" / "c.txt")), (CREATED, str(tmp_path / "b.txt"))]
     assert sorted(e.path for e in until.events[2:] if e.kind == COMPLETE) == sorted(
         map(str, existing))
+
+
+def test_files_unchanged_for_longer_than_settle_are_complete_at_once(tmp_path: Path) -> None:
+    # settle is far longer than the test's patience: only a file whose time
+    # says it settled long ago can be reported in time.
+    old, moved = tmp_path / "old.jpg", tmp_path / "moved.jpg"
+    old.write_text("there at start")
+    elsewhere = tmp_path.parent / (tmp_path.name + "-elsewhere.jpg")
+    elsewhere.write_text("moved in whole")
+    hourAgo = time.time() - 3600
+    os.utime(old, (hourAgo, hourAgo))
+    os.utime(elsewhere, (hourAgo, hourAgo))
+    fresh = tmp_path / "fresh.jpg"
+
+    def act(until: Until) -> None:
+        fresh.write_text("written now")
+        os.rename(elsewhere, moved)
+
+    until = watch(DirectoryWatcher(tmp_path, initialScan=True, settle=PATIENCE * 10),
+                  lambda events: has(COMPLETE, old)(events) and has(COMPLETE, moved)(events),
+                  act)
+    assert not has(COMPLETE, fresh)(until.events)
 
 
 def test_without_initial_scan_files_already_there_are_only_reported_when_changed(
