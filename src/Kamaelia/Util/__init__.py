@@ -30,6 +30,7 @@ Transforming messages:
 * ``PureTransformer`` -- apply a function to every message
 * ``SequentialTransformer`` -- apply a chain of functions to every message
 * ``ProcessPoolTransformer`` -- map a function over messages in a pool of worker processes
+* ``DaskTransformer`` -- map a function over messages on a Dask distributed cluster
 * ``Filter`` -- pass messages through a filter object that may change or drop them
 * ``Stringify`` -- turn every message into a string
 * ``Marshalling`` -- ``Marshaller``, ``DeMarshaller``: turn objects into data and back
