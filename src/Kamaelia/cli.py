@@ -413,6 +413,24 @@ def _greyHelp() -> str:
     return HELP
 
 
+# -- kamaelia transcode --------------------------------------------------
+
+def _transcodeArguments(parser: argparse.ArgumentParser) -> None:
+    from Kamaelia.Apps.Transcoder.main import addArguments
+    addArguments(parser)
+
+
+def _transcode(args: argparse.Namespace) -> int:
+    from Kamaelia.Apps.Transcoder.main import command
+    return command(args)
+
+
+def _transcodeHelp() -> str:
+    # The text lives with the app; reading it imports only its main module.
+    from Kamaelia.Apps.Transcoder.main import HELP
+    return HELP
+
+
 # -- the command ---------------------------------------------------------
 
 class _Subcommand(NamedTuple):
@@ -434,6 +452,8 @@ _SUBCOMMANDS: dict[str, _Subcommand] = {
                         _showHelp(), _showArguments, _show),
     "grey": _Subcommand("a greylisting SMTP proxy (and Postfix policy service) for "
                         "your mail server", _greyHelp(), _greyArguments, _grey),
+    "transcode": _Subcommand("watch folders and make web versions of images, videos and "
+                             "PDFs", _transcodeHelp(), _transcodeArguments, _transcode),
 }
 
 

@@ -10,4 +10,6 @@ Modules
 * ``SA`` -- small utility components contributed by Stephen Anderson (ticks,
   a data sink, a time-to-live chassis)
 * ``Show`` -- ``kamaelia show``: a presentation tool (a PDF or a folder of images)
+* ``Transcoder`` -- ``kamaelia transcode``: a watch-folder transcoder for images,
+  video and PDF (one machine, or a Dask cluster)
 """
