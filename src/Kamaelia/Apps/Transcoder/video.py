@@ -63,8 +63,11 @@ How does it work?
   a Flash player page).
 
 It returns an :class:`ItemResult` whose ``info`` is :func:`probe`'s facts
-about the source, and whose renditions carry the sizes and durations
-ffprobe finds in the *outputs*. ``progress(step, fraction)`` hears how far
+about the source, and whose renditions carry the facts of the *outputs*:
+each video's size as planned, its duration as ffmpeg counted what it wrote,
+its codecs string from the MP4's ``avcC`` box (ffprobe reads the file
+only when one of those is missing: an ffprobe costs about 0.1 s, as much
+as a short clip's poster), and the pictures' sizes from their headers. ``progress(step, fraction)`` hears how far
 the whole item is, rising to 1.0 at the end.
 
 What goes wrong, and how it is told:
@@ -708,10 +711,11 @@ _NOT_OURS_TO_REFUSE = re.compile(r"Unknown encoder|Encoder \S+ not found|Unrecog
 
 
 def _run(step: Step, settings: VideoSettings, onProgress: Progress, done: float,
-         total: float) -> str:
+         total: float) -> tuple[str, float]:
     """Run one step, telling ``onProgress`` how far the item is; raise as the
     module docstring says when ffmpeg fails. Returns what ffmpeg complained
-    of while succeeding (decoding errors it got over), or ``""``."""
+    of while succeeding (decoding errors it got over), or ``""``, and the
+    seconds of output it said it wrote at the end (0.0 if it did not say)."""
     with tempfile.TemporaryFile() as stderr:
         try:
             process = subprocess.Popen(step.argv, stdin=subprocess.DEVNULL,
@@ -724,10 +728,12 @@ def _run(step: Step, settings: VideoSettings, onProgress: Progress, done: float,
         try:
             assert process.stdout is not None
             parser = ProgressParser()
+            written = 0.0
             while True:
                 chunk = os.read(process.stdout.fileno(), 65536)
                 updates = parser.feed(chunk) if chunk else parser.close()
                 if updates:
+                    written = updates[-1].seconds
                     fraction = min(1.0, updates[-1].seconds / max(step.expectedDuration, 1e-3))
                     onProgress(step.name, (done + fraction * step.weight) / total)
                 if not chunk:
@@ -757,7 +763,7 @@ def _run(step: Step, settings: VideoSettings, onProgress: Progress, done: float,
         if not output.is_file() or output.stat().st_size == 0:
             raise Refused(f"ffmpeg could not decode the source to make {step.name}"
                           + (f": {errors}" if errors else " (it wrote nothing)"))
-    return errors
+    return errors, written
 
 
 def _stream(data: Any, kind: str) -> dict[str, Any]:
@@ -769,14 +775,85 @@ def _stream(data: Any, kind: str) -> dict[str, Any]:
 
 
 def _checkDecoded(step: Step, made: Any, expected: float, errors: str) -> float:
-    """The output's duration, refusing the source when much of it was lost
-    (ffmpeg exits 0 when it reaches the end of a truncated file)."""
+    """The output's duration (as ffprobe read it), refusing the source when
+    much of it was lost (see :func:`_checkDuration`)."""
     duration = _number(_dict(_dict(made).get("format")).get("duration")) or 0.0
+    return _checkDuration(step, duration, expected, errors)
+
+
+def _checkDuration(step: Step, duration: float, expected: float, errors: str) -> float:
+    """``duration``, refusing the source when much of it was lost (ffmpeg
+    exits 0 when it reaches the end of a truncated file)."""
     if duration < expected - max(0.5, 0.05 * expected):
         raise Refused(f"ffmpeg decoded only {duration:.2f} s of the {expected:.2f} s source "
                       f"making {step.name} (a truncated or damaged file)"
                       + (f": {errors}" if errors else ""))
     return duration
+
+
+def _avcCodecs(path: Path) -> str | None:
+    """The ``avc1.PPCCLL`` codecs string from the ``avcC`` box of an MP4 we
+    just made (with ``+faststart`` it is in the first megabyte), or None."""
+    with open(path, "rb") as file:
+        head = file.read(1 << 20)
+    at = head.find(b"avcC")
+    if at < 4 or len(head) < at + 8 or head[at + 4] != 1:    # configurationVersion 1
+        return None
+    return f"avc1.{head[at + 5]:02x}{head[at + 6]:02x}{head[at + 7]:02x}"
+
+
+def _knownVideo(step: Step, output: Path, path: str, written: float,
+                facts: Mapping[str, Any], errors: str) -> Rendition | None:
+    """The rendition of an MP4 or WebM we made, from what we asked for and
+    what ffmpeg said it wrote, without an ffprobe (which costs about 0.1 s,
+    as much as encoding a short clip's poster); None when that is not enough
+    to know it, and the caller probes."""
+    if step.rung is None or written <= 0:
+        return None
+    audio = bool(facts.get("has_audio"))
+    if step.kind == "mp4":
+        video = _avcCodecs(output)
+        if video is None:
+            return None
+        extra: dict[str, Any] = {"video_codec": "h264", "audio_codec": "aac" if audio else None,
+                                 "codecs": f"{video},mp4a.40.2" if audio else video}
+    else:
+        extra = {"video_codec": "vp9", "audio_codec": "opus" if audio else None,
+                 "codecs": "vp9,opus" if audio else "vp9"}
+    duration = _checkDuration(step, written, float(facts["duration"]), errors)
+    return Rendition(name=step.name.replace(" ", "-"), path=path, kind="video",
+                     format=step.kind, width=step.rung.width, height=step.rung.height,
+                     duration=round(duration, 3), bytes=output.stat().st_size, extra=extra)
+
+
+def _probedVideo(step: Step, output: Path, path: str, settings: VideoSettings, outdir: Path,
+                 facts: Mapping[str, Any], errors: str) -> Rendition:
+    """The rendition of an MP4 or WebM we made, as ffprobe reads it."""
+    made = _ffprobe(output, settings, f"the {step.name} it made", outdir)
+    duration = _checkDecoded(step, made, float(facts["duration"]), errors)
+    picture, sound = _stream(made, "video"), _stream(made, "audio")
+    extra: dict[str, Any] = {"video_codec": picture.get("codec_name"),
+                             "audio_codec": sound.get("codec_name") if sound else None}
+    extra["codecs"] = (_codecs(picture, bool(sound)) if step.kind == "mp4"
+                       else "vp9,opus" if sound else "vp9")
+    return Rendition(name=step.name.replace(" ", "-"), path=path, kind="video",
+                     format=step.kind, width=int(_number(picture.get("width")) or 0),
+                     height=int(_number(picture.get("height")) or 0),
+                     duration=duration, bytes=output.stat().st_size, extra=extra)
+
+
+def _jpegSize(path: Path, what: str) -> tuple[int, int]:
+    """The size of a JPEG ffmpeg made, from its header (Pillow reads that in
+    microseconds; an ffprobe costs about 0.1 s, most of the overhead on a
+    short clip)."""
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(path) as picture:
+            if picture.format != "JPEG":
+                raise RuntimeError(f"ffmpeg made a {picture.format}, not a JPEG, for {what}")
+            return picture.size
+    except (UnidentifiedImageError, OSError) as error:
+        raise RuntimeError(f"ffmpeg made an unreadable {what}: {error}") from error
 
 
 def _relative(path: Path, outdir: Path) -> str:
@@ -876,23 +953,14 @@ def transcode(source: Path, outdir: Path, settings: VideoSettings,
     for step in steps:
         step.cwd.mkdir(parents=True, exist_ok=True)
         progress(step.name, done / total)
-        errors = _run(step, settings, progress, done, total)
+        errors, written = _run(step, settings, progress, done, total)
         done += step.weight
         output = step.outputs[0]
         path = _relative(output, outdir)
         if step.kind in ("mp4", "webm"):
-            made = _ffprobe(output, settings, f"the {step.name} it made", outdir)
-            duration = _checkDecoded(step, made, float(facts["duration"]), errors)
-            picture, sound = _stream(made, "video"), _stream(made, "audio")
-            extra: dict[str, Any] = {"video_codec": picture.get("codec_name"),
-                                     "audio_codec": sound.get("codec_name") if sound else None}
-            extra["codecs"] = (_codecs(picture, bool(sound)) if step.kind == "mp4"
-                               else "vp9,opus" if sound else "vp9")
-            result.renditions.append(Rendition(
-                name=step.name.replace(" ", "-"), path=path, kind="video", format=step.kind,
-                width=int(_number(picture.get("width")) or 0),
-                height=int(_number(picture.get("height")) or 0),
-                duration=duration, bytes=output.stat().st_size, extra=extra))
+            rendition = _knownVideo(step, output, path, written, facts, errors) or \
+                _probedVideo(step, output, path, settings, outdir, facts, errors)
+            result.renditions.append(rendition)
         elif step.kind == "hls":
             assert step.rung is not None
             segments = parsePlaylist(output.read_text("utf-8", "replace"))
@@ -914,15 +982,12 @@ def transcode(source: Path, outdir: Path, settings: VideoSettings,
             result.renditions.append(rendition)
             variants.append((rendition, f"{_uri(step.rung.name)}/index.m3u8"))
         else:
-            made = _ffprobe(output, settings, f"the {step.name} it made", outdir)
-            picture = _stream(made, "video")
+            width, height = _jpegSize(output, step.name)
             extra = {"frames": step.extra["frames"], "tile_width": step.extra["tile_width"]} \
                 if step.kind == "thumbnails" else {}
             result.renditions.append(Rendition(
-                name=step.name, path=path, kind=step.kind, format="jpeg",
-                width=int(_number(picture.get("width")) or 0),
-                height=int(_number(picture.get("height")) or 0),
-                bytes=output.stat().st_size, extra=extra))
+                name=step.name, path=path, kind=step.kind, format="jpeg", width=width,
+                height=height, bytes=output.stat().st_size, extra=extra))
     if variants:
         master = outdir / "hls" / "master.m3u8"
         master.write_text(_master(variants, facts.get("frame_rate")), "utf-8")

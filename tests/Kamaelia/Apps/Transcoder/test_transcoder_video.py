@@ -627,3 +627,26 @@ def test_the_docstring_example_prints_what_it_promises() -> None:
         "[Rung(name='1080p', width=1080, height=1920), Rung(name='720p', width=720, "
         "height=1280), Rung(name='360p', width=360, height=640)]",
         "[] [ProgressUpdate(seconds=1.5, end=False)]"]
+
+
+def test_what_the_renditions_say_without_an_ffprobe_is_what_ffprobe_reads(
+        tmp_path: Path) -> None:
+    # The MP4 and WebM renditions take their size from the plan, their
+    # duration from ffmpeg's own count and the codecs from the avcC box:
+    # ffprobe of the files must agree.
+    from Kamaelia.Apps.Transcoder.video import _codecs
+    source = makeMp4(tmp_path / "agree.mp4", seconds=1.5, size=(320, 240))
+    result, _ = run(source, tmp_path / "out", VideoSettings(ladder=SMALL, webm=True,
+                                                            thumbnails=0))
+    videos = [r for r in result.renditions if r.kind == "video"]
+    assert {r.format for r in videos} == {"mp4", "webm"}
+    for rendition in videos:
+        probed = ffprobe(tmp_path / "out" / rendition.path)
+        [picture] = [s for s in probed["streams"] if s["codec_type"] == "video"]
+        [sound] = [s for s in probed["streams"] if s["codec_type"] == "audio"]
+        assert (rendition.width, rendition.height) == (picture["width"], picture["height"])
+        assert abs(rendition.duration - float(probed["format"]["duration"])) < 0.1
+        assert (rendition.extra["video_codec"], rendition.extra["audio_codec"]) == \
+            (picture["codec_name"], sound["codec_name"])
+        if rendition.format == "mp4":
+            assert rendition.extra["codecs"] == _codecs(picture, True)
