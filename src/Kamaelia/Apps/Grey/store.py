@@ -55,6 +55,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 import weakref
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol, Sequence, runtime_checkable
@@ -335,7 +336,7 @@ class SQLiteStore(_SQLStore):
             raise StoreError(f"{self!r}: cannot open the database: {error}") from error
         self._db = db
         try:
-            self._run("setting up", "PRAGMA journal_mode = WAL", (), True)
+            self._useWal()
             self._run("setting up", "PRAGMA synchronous = NORMAL", (), False)
             # Creating the tables is one transaction, so that two processes opening a new
             # file at once do not both try; BEGIN IMMEDIATE waits for the other to finish.
@@ -354,6 +355,23 @@ class SQLiteStore(_SQLStore):
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.path!r})"
+
+    def _useWal(self) -> None:
+        """Switch the file to WAL mode. The switch needs the file to itself
+        and SQLite answers "locked" at once, without its busy wait, while
+        another process opens it too: so it is retried, for at most
+        BUSY_TIMEOUT seconds."""
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                self._run("setting up", "PRAGMA journal_mode = WAL", (), True)
+                return
+            except StoreError as error:
+                locked = isinstance(error.__cause__, sqlite3.OperationalError) and \
+                    "locked" in str(error.__cause__)
+                if not locked or time.monotonic() >= deadline:
+                    raise
+            time.sleep(0.01)
 
     def _run(self, what: str, sql: str, params: Sequence[Any], fetch: bool) -> Any:
         with self._lock:
