@@ -380,14 +380,19 @@ class UpstreamPool:
             up.timer = None
             _quit(up)
 
-    def close(self) -> None:
-        """Say QUIT on every parked session (when the server stops)."""
+    def close(self, gently: bool = True) -> None:
+        """End every parked session (when the server stops): with QUIT, or
+        (``gently=False``, for a stop that must not wait on the real server)
+        by closing the connection at once."""
         parked, self._parked = self._parked, []
         for up in parked:
             if up.timer is not None:
                 up.timer.cancel()
                 up.timer = None
-            _quit(up)
+            if gently:
+                _quit(up)
+            else:
+                _cut(up)
 
 
 def _quit(up: _Upstream) -> None:

@@ -277,7 +277,9 @@ class GreyService(component):
             for server in servers:
                 self.removeChild(server)
             if self.upstreamPool is not None:
-                self.upstreamPool.close()
+                # A stop "now" (shutdownMicroprocess) does not wait for the
+                # real server to answer QUIT on the parked sessions.
+                self.upstreamPool.close(gently=not isinstance(ending, shutdownMicroprocess))
             self._stopDebugLog()
             self._release()
         while self._debug is not None and not self._debug._isStopped():

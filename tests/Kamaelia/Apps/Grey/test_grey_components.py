@@ -10,7 +10,7 @@ import socket
 import ssl
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 import trustme
@@ -603,3 +603,23 @@ def test_a_bad_pool_size_or_idle_timeout_is_refused() -> None:
     with pytest.raises(ValueError, match="idleTimeout must be a finite number > 0, not 0"):
         UpstreamPool(idleTimeout=0)
     assert len(UpstreamPool(size=0)) == 0
+
+
+@pytest.mark.parametrize("gently", [True, False])
+def test_closing_the_pool_quits_parked_sessions_or_cuts_them(gently: bool,
+                                                             fresh_scheduler: Any) -> None:
+    from Axon.Ipc import producerFinished, shutdownMicroprocess
+    from Kamaelia.Apps.Grey.components import UpstreamPool, _Upstream
+    from Kamaelia.Internet.TCPClient import TCPClient
+
+    pool = UpstreamPool(size=2)
+    up = _Upstream(TCPClient("127.0.0.1", 9))        # never activated: only its boxes
+    assert pool.give(up, fresh_scheduler)
+    pool.close(gently=gently)
+    control = list(up.client.inboxes["control"])
+    said = list(up.client.inboxes["inbox"])
+    if gently:
+        assert said == [b"QUIT\r\n"] and isinstance(control[0], producerFinished)
+    else:
+        assert said == [] and isinstance(control[0], shutdownMicroprocess)
+    assert len(pool) == 0 and up.timer is None
