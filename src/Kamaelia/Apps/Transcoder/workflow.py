@@ -91,9 +91,9 @@ __all__ = ["Workflow", "Outcome", "kindOf", "IMAGE_ENDINGS", "VIDEO_ENDINGS", "P
 
 log = logging.getLogger("Kamaelia.Apps.Transcoder")
 
-IMAGE_ENDINGS = frozenset({".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".gif", ".bmp", ".ppm",
-                           ".pnm", ".pgm", ".pbm", ".tif", ".tiff", ".webp", ".avif",
-                           ".heic", ".heif", ".tga", ".ico"})
+#: The endings of the formats ``images`` reads (its READABLE_FORMATS).
+IMAGE_ENDINGS = frozenset({".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".gif", ".bmp", ".tif",
+                           ".tiff", ".webp", ".avif"})
 #: 1.14's VideoMover's list, with today's containers added (.mkv, .webm, ...).
 VIDEO_ENDINGS = frozenset({".3gp", ".3gp2", ".3gpp", ".asf", ".asx", ".avi", ".dv", ".flv",
                            ".m1v", ".m4e", ".m4u", ".m4v", ".mjp", ".moov", ".mov", ".movie",
