@@ -12,4 +12,6 @@ Modules
 * ``Show`` -- ``kamaelia show``: a presentation tool (a PDF or a folder of images)
 * ``Transcoder`` -- ``kamaelia transcode``: a watch-folder transcoder for images,
   video and PDF (one machine, or a Dask cluster)
+* ``Whiteboard`` -- the collaborative whiteboard's building blocks (1.14's line
+  protocol, tagging, routing, page sequencing)
 """
