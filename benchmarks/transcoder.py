@@ -14,8 +14,9 @@ What it measures
 2. **Images on Dask**: the same folder with ``dask=<a LocalCluster's
    address>`` (2 worker processes, 1 thread each, started once and shared)
    against ``dask.bag.from_sequence(files).map(transcode).compute()`` on the
-   same cluster, each connecting its own client (as a script would). Same
-   target.
+   same cluster, each connecting its own client (as a script would), after
+   one untimed run of each (a cluster's workers are long-lived: the first
+   run on a new one pays for importing Pillow and the code). Same target.
 3. **Videos**: short generated clips (10 of 4 s at 640x360; 3 of 1 s with
    ``--quick``) through the service against running the same ffmpeg commands
    (``video.commands``, with the same one thread per ffmpeg) with
@@ -194,7 +195,7 @@ def run(quick: bool, reps: int) -> list[Row]:
                 "ours": lambda: _runService(_config(root / "ours", sources, dask=address),
                                             photos),
                 "bag": lambda: _bag(address, root / "bag", sources),
-            }, warmup=False)
+            }, warmup=True)     # (a cluster's workers import the code on its first run)
         rows += _ratioRows(f"service on Dask, {photos} JPEGs, {WORKERS} workers", samples,
                            "ours", "bag", "dask.bag.map, same cluster")
 
