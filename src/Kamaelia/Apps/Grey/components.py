@@ -345,6 +345,9 @@ class UpstreamPool:
         positiveNumber("UpstreamPool", "idleTimeout", idleTimeout)
         self.size, self.idleTimeout = size, idleTimeout
         self._parked: list[_Upstream] = []
+        # Sessions saying QUIT on their own (unlinked from any client session),
+        # so that a stop "now" need not wait for the real server to answer.
+        self._leaving: list[Any] = []
         self.reuses = 0                  # sessions handed out again (for statistics)
 
     def __len__(self) -> int:
@@ -379,11 +382,23 @@ class UpstreamPool:
             self._parked.remove(up)
             up.timer = None
             _quit(up)
+            self.leaving(up.client)
+
+    def leaving(self, client: Any) -> None:
+        """Note a real-server connection that was told to QUIT and end by
+        itself: :meth:`close` with ``gently=False`` cuts it if it has not."""
+        self._leaving = [c for c in self._leaving if not c._isStopped() and c is not client]
+        self._leaving.append(client)
 
     def close(self, gently: bool = True) -> None:
         """End every parked session (when the server stops): with QUIT, or
         (``gently=False``, for a stop that must not wait on the real server)
-        by closing the connection at once."""
+        by closing the connection at once, as also those still leaving."""
+        if not gently:
+            leaving, self._leaving = self._leaving, []
+            for client in leaving:
+                if not client._isStopped():
+                    client._deliver(shutdownMicroprocess(), "control")
         parked, self._parked = self._parked, []
         for up in parked:
             if up.timer is not None:
@@ -1007,6 +1022,8 @@ class GreySession(component):
                 self.send(up.codec.rset(), "_toUpstream")
             self.send(up.codec.quit(), "_toUpstream")
             self.send(producerFinished(self), "_upstreamControl")
+            if pool is not None:
+                pool.leaving(client)
         self.removeChild(client)           # (undoes the linkages too)
         if park and pool is not None and not pool.give(up, self.scheduler):
             _quit(up)

@@ -623,3 +623,18 @@ def test_closing_the_pool_quits_parked_sessions_or_cuts_them(gently: bool,
     else:
         assert said == [] and isinstance(control[0], shutdownMicroprocess)
     assert len(pool) == 0 and up.timer is None
+
+
+def test_a_stop_now_cuts_connections_still_saying_quit(fresh_scheduler: Any) -> None:
+    from Axon.Ipc import shutdownMicroprocess
+    from Kamaelia.Apps.Grey.components import UpstreamPool
+    from Kamaelia.Internet.TCPClient import TCPClient
+
+    pool = UpstreamPool(size=2)
+    leaving = TCPClient("127.0.0.1", 9)               # never activated: only its boxes
+    pool.leaving(leaving)
+    pool.close(gently=True)                           # a gentle stop lets it finish
+    assert not leaving.inboxes["control"].q
+    pool.leaving(leaving)
+    pool.close(gently=False)
+    assert [type(m) for m in leaving.inboxes["control"]] == [shutdownMicroprocess]
