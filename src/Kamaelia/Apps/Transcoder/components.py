@@ -286,7 +286,7 @@ class TranscoderService(AdaptiveCommsComponent):
             if not isinstance(result, JobResult):
                 continue
             self._sent -= 1
-            source = self.workflow._jobs.get(result.checksum)
+            source = self.workflow.jobFor(result.checksum)
             outcome = self.workflow.finish(result)
             if source is not None:
                 self._expected.discard(source.source)

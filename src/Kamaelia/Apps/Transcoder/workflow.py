@@ -202,6 +202,10 @@ class Workflow:
         """Close the state file."""
         self.state.close()
 
+    def jobFor(self, checksum: str) -> Job | None:
+        """The job made for ``checksum`` and not yet finished, or None."""
+        return self._jobs.get(checksum)
+
     @property
     def inFlight(self) -> int:
         """Jobs made and not yet finished."""
