@@ -32,7 +32,8 @@ How does it work?
 -----------------
 The format is Kamaelia 1.14's (``Kamaelia.Apps.Whiteboard.Tokenisation``,
 the same as ``Kamaelia.Util.Tokenisation.Simple``), byte for byte, so a
-1.14 whiteboard can talk to ours. The rules:
+1.14 whiteboard can talk to ours; both modules read and write it with the
+same code (``Kamaelia.Util.Tokenisation._codec``). The rules:
 
 1. A line is the tokens of a list, each followed by one space, then
    ``"\\n"``. A token that is itself a list (or tuple) is written
@@ -106,9 +107,9 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence, Union
 
 from Kamaelia.Support._limits import MAX_MESSAGE_SIZE, checkLimit
-from Kamaelia.Support.Data.Escape import escape, unescape
 from Kamaelia.Util.LineSplit import LineTooLong as _LineSplitTooLong
 from Kamaelia.Util.Marshalling import DeMarshaller, Marshaller
+from Kamaelia.Util.Tokenisation._codec import SUBSTITUTIONS, readLine, writeLine
 from Kamaelia.Util._stream import shortRepr
 
 __all__ = ["substitutions", "EMPTY_TOKEN", "MAX_WHITEBOARD_LINE", "TokenisationError",
@@ -117,7 +118,7 @@ __all__ = ["substitutions", "EMPTY_TOKEN", "MAX_WHITEBOARD_LINE", "TokenisationE
 
 #: The characters escaped inside a token: 1.14's ``"\09\x0a\x0d\x20[]"``,
 #: which Python reads as NUL, ``9``, LF, CR, space, ``[`` and ``]``.
-substitutions = "\x009\n\r []"
+substitutions = SUBSTITUTIONS
 
 #: How an empty token is written (1.14 lost empty tokens; see rule 5).
 EMPTY_TOKEN = "%"
@@ -141,64 +142,10 @@ class LineTooLong(TokenisationError, _LineSplitTooLong):
 
 
 def _tokenText(token: Any) -> str:
-    if isinstance(token, str):
-        text = token
-    elif isinstance(token, (bytes, bytearray)):
-        text = bytes(token).decode("utf-8", "surrogateescape")
-    else:
-        raise TypeError(f"a token must be str, bytes or a list of tokens, "
-                        f"not {shortRepr(token)}")
-    return escape(text, substitutions) if text else EMPTY_TOKEN
-
-
-def _write(tokens: Any, parts: list[str]) -> None:
-    # Iterative, so that deep nesting cannot overflow the stack; a list that
-    # contains itself has no line and is refused.
-    stack = [iter(tokens)]
-    inside = [id(tokens)]
-    while stack:
-        for token in stack[-1]:
-            if isinstance(token, (list, tuple)):
-                if id(token) in inside:
-                    raise TokenisationError(
-                        f"a token list cannot contain itself: {shortRepr(tokens)}")
-                parts.append("[ ")
-                stack.append(iter(token))
-                inside.append(id(token))
-                break
-            parts.append(_tokenText(token))
-            parts.append(" ")
-        else:
-            stack.pop()
-            inside.pop()
-            if stack:
-                parts.append("] ")
-
-
-def _read(string: str) -> list[Any]:
-    out: list[Any] = []
-    stack: list[list[Any]] = []
-    for piece in string.split(" "):
-        if not piece:
-            continue
-        if piece == "[":
-            inner: list[Any] = []
-            out.append(inner)
-            stack.append(out)
-            out = inner
-        elif piece == "]":
-            if not stack:
-                raise TokenisationError(f"a ']' closes no '[' in {shortRepr(string)}")
-            out = stack.pop()
-        elif piece == EMPTY_TOKEN:
-            out.append("")
-        elif "%" in piece:
-            out.append(unescape(piece, substitutions))
-        else:
-            out.append(piece)
-    if stack:
-        raise TokenisationError(f"{len(stack)} '[' never closed in {shortRepr(string)}")
-    return out
+    # The text of a token that is not a str (rule 3); escaping is the codec's.
+    if isinstance(token, (bytes, bytearray)):
+        return bytes(token).decode("utf-8", "surrogateescape")
+    raise TypeError(f"a token must be str, bytes or a list of tokens, not {shortRepr(token)}")
 
 
 def _lineText(string: str) -> str:
@@ -219,19 +166,14 @@ class EscapedListMarshalling:
     @staticmethod
     def marshall(lst: Any, term: str = "\n") -> str:
         """The text of the line for the token list ``lst`` (nested lists allowed)."""
-        if not isinstance(lst, (list, tuple)):
-            raise TypeError(f"a token list must be a list or tuple, not {shortRepr(lst)}")
-        parts: list[str] = []
-        _write(lst, parts)
-        parts.append(term)
-        return "".join(parts)
+        return writeLine(lst, term, _tokenText, EMPTY_TOKEN, TokenisationError)
 
     @staticmethod
     def demarshall(string: str) -> list[Any]:
         """The token list that the text ``string`` (one line) stands for."""
         if not isinstance(string, str):
             raise TypeError(f"a line must be a str, not {shortRepr(string)}")
-        return _read(_lineText(string))
+        return readLine(_lineText(string), EMPTY_TOKEN, TokenisationError)
 
 
 def encodeTokens(tokens: Sequence[Token]) -> bytes:
@@ -260,7 +202,7 @@ def decodeLine(line: bytes | bytearray | str,
         raise LineTooLong(f"a line of {size} {unit} is longer than maxlength={maxlength}",
                           maxlength)
     text = line if isinstance(line, str) else bytes(line).decode("utf-8", "surrogateescape")
-    return _read(_lineText(text))
+    return readLine(_lineText(text), EMPTY_TOKEN, TokenisationError)
 
 
 def tokenBytes(token: str) -> bytes:

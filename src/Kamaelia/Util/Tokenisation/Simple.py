@@ -19,7 +19,10 @@ Example Usage
     ).run()                         # prints ADD NODE 1 FIRST NODE
 
 This is the line format of the whiteboard and of Kamaelia 1.14's other
-users of this module; our lines are 1.14's byte for byte.
+users of this module; our lines are 1.14's byte for byte. The format is
+written once, in the private ``Kamaelia.Util.Tokenisation._codec``, which
+:mod:`Kamaelia.Apps.Whiteboard.Tokenisation` shares (adding bytes and empty
+tokens of its own).
 
 How does it work?
 -----------------
@@ -80,16 +83,16 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from Kamaelia.Support._limits import MAX_LINE_LENGTH, checkLimit
-from Kamaelia.Support.Data.Escape import escape, unescape
 from Kamaelia.Util.LineSplit import LineTooLong
 from Kamaelia.Util.Marshalling import DeMarshaller, Marshaller
+from Kamaelia.Util.Tokenisation._codec import SUBSTITUTIONS, readLine, writeLine
 from Kamaelia.Util._stream import shortRepr
 
 __all__ = ["EscapedListMarshalling", "substitutions", "lines_to_tokenlists",
            "tokenlists_to_lines"]
 
 #: The characters escaped inside a token (1.14's ``"\09\x0a\x0d\x20[]"``).
-substitutions = "\x009\n\r []"
+substitutions = SUBSTITUTIONS
 
 
 class EscapedListMarshalling:
@@ -99,70 +102,16 @@ class EscapedListMarshalling:
     @staticmethod
     def marshall(lst: Any, term: str = "\n") -> str:
         """The line for the token list ``lst`` (nested lists allowed)."""
-        if not isinstance(lst, (list, tuple)):
-            raise TypeError(f"a token list must be a list or tuple, not {shortRepr(lst)}")
-        parts: list[str] = []
-        _write(lst, parts)
-        parts.append(term)
-        return "".join(parts)
+        # 1.14 lost an empty token (it wrote nothing) and wrote str() of
+        # anything that was not a string; both stay.
+        return writeLine(lst, term, str, "", ValueError)
 
     @staticmethod
     def demarshall(string: str) -> list[Any]:
         """The token list that ``string`` (one line) stands for."""
         if not isinstance(string, str):
             raise TypeError(f"a line must be a str, not {shortRepr(string)}")
-        pieces = [piece for piece in string.split(" ") if piece and piece != "\n"]
-        if "%" in string:
-            pieces = [unescape(piece, substitutions) if "%" in piece else piece
-                      for piece in pieces]
-        if "[" not in string and "]" not in string:
-            return pieces                  # the usual line: no nested lists
-        out: list[Any] = []
-        stack: list[list[Any]] = []
-        # Unescaped tokens cannot be "[" or "]" (those are escaped), but the
-        # pieces are compared before unescaping: "%5b" is a token "[".
-        raw = [piece for piece in string.split(" ") if piece and piece != "\n"]
-        for piece, token in zip(raw, pieces):
-            if piece == "[":
-                inner: list[Any] = []
-                out.append(inner)
-                stack.append(out)
-                out = inner
-            elif piece == "]":
-                if not stack:
-                    raise ValueError(f"a ']' closes no '[' in {shortRepr(string)}")
-                out = stack.pop()
-            else:
-                out.append(token)
-        if stack:
-            raise ValueError(f"{len(stack)} '[' never closed in {shortRepr(string)}")
-        return out
-
-
-def _write(tokens: Any, parts: list[str]) -> None:
-    # Iterative, so that deep nesting cannot overflow the stack; a list that
-    # contains itself is refused (it has no line).
-    stack = [iter(tokens)]
-    path = [id(tokens)]
-    inside = set(path)
-    while stack:
-        for token in stack[-1]:
-            if isinstance(token, (list, tuple)):
-                if id(token) in inside:
-                    raise ValueError(f"a token list cannot contain itself: {shortRepr(tokens)}")
-                parts.append("[ ")
-                stack.append(iter(token))
-                path.append(id(token))
-                inside.add(id(token))
-                break
-            parts.append(escape(token if isinstance(token, str) else str(token),
-                                substitutions))
-            parts.append(" ")
-        else:
-            stack.pop()
-            inside.discard(path.pop())
-            if stack:
-                parts.append("] ")
+        return readLine(string, None, ValueError)
 
 
 class tokenlists_to_lines(Marshaller):

@@ -16,6 +16,7 @@ from Kamaelia.Apps.Whiteboard.Tokenisation import (
     EMPTY_TOKEN, MAX_WHITEBOARD_LINE, EscapedListMarshalling, LineTooLong,
     TokenisationError, decodeLine, encodeTokens, lines_to_tokenlists, substitutions,
     tokenBytes, tokenlists_to_lines)
+from Kamaelia.Support.Data.Escape import escape
 from Kamaelia.Util.LineSplit import LineTooLong as LineSplitTooLong
 from Kamaelia.Util.Marshalling import DeMarshaller, Marshaller
 
@@ -212,6 +213,14 @@ def test_any_token_list_round_trips(tokens: list[Any]) -> None:
     assert line.endswith(b"\n") and b"\n" not in line[:-1] and b"\r" not in line
     assert decodeLine(line) == tokens
     assert EscapedListMarshalling.demarshall(EscapedListMarshalling.marshall(tokens)) == tokens
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(min_size=1, max_size=40))
+def test_a_token_is_escaped_exactly_as_rule_2_says(data: bytes) -> None:
+    text = data.decode("utf-8", "surrogateescape")
+    assert encodeTokens([data]) == encodeTokens([text]) == (
+        escape(text, substitutions) + " \n").encode("utf-8", "surrogateescape")
 
 
 @settings(max_examples=200, deadline=None)

@@ -12,6 +12,7 @@ from hypothesis import given, settings, strategies as st
 from Axon.Ipc import producerFinished, shutdownMicroprocess
 from componentharness import (assertBadMessageSkipped, assertShutdownPassesOn,
                               assertUnexpectedControlIgnored, run)
+from Kamaelia.Support.Data.Escape import escape
 from Kamaelia.Util.Marshalling import DeMarshaller, Marshaller
 from Kamaelia.Util.Tokenisation.Simple import (EscapedListMarshalling, lines_to_tokenlists,
                                                substitutions, tokenlists_to_lines)
@@ -109,6 +110,12 @@ def test_demarshall_raises_only_ValueError_on_any_text(line: str) -> None:
     except ValueError:
         return
     assert isinstance(result, list)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.text(min_size=1) | st.text(alphabet="\x009\n\r []%\t\udc80\u00e9a", min_size=1))
+def test_each_token_is_escaped_exactly_as_Escape_escapes_it(token: str) -> None:
+    assert EscapedListMarshalling.marshall([token]) == escape(token, substitutions) + " \n"
 
 
 # ------------------------------------------------------------- components
