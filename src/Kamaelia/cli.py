@@ -17,6 +17,7 @@ Example Usage
     $ kamaelia show talk.pdf              # a presentation: a PDF or a folder of images
     $ kamaelia grey --port 25 --upstream 127.0.0.1:8025   # a greylisting SMTP proxy
     $ kamaelia grey stats                 # what its greylist holds
+    $ kamaelia whiteboard --serveport 1500    # a shared whiteboard; browsers on port 1501
     $ kamaelia --version
     $ kamaelia --help                     # every command, one line each
 
@@ -431,6 +432,24 @@ def _transcodeHelp() -> str:
     return HELP
 
 
+# -- kamaelia whiteboard -------------------------------------------------
+
+def _whiteboardArguments(parser: argparse.ArgumentParser) -> None:
+    from Kamaelia.Apps.Whiteboard.main import addArguments
+    addArguments(parser)
+
+
+def _whiteboard(args: argparse.Namespace) -> int:
+    from Kamaelia.Apps.Whiteboard.main import command
+    return command(args)
+
+
+def _whiteboardHelp() -> str:
+    # The text lives with the app; reading it imports only its main module.
+    from Kamaelia.Apps.Whiteboard.main import HELP
+    return HELP
+
+
 # -- the command ---------------------------------------------------------
 
 class _Subcommand(NamedTuple):
@@ -454,6 +473,8 @@ _SUBCOMMANDS: dict[str, _Subcommand] = {
                         "your mail server", _greyHelp(), _greyArguments, _grey),
     "transcode": _Subcommand("watch folders and make web versions of images, videos and "
                              "PDFs", _transcodeHelp(), _transcodeArguments, _transcode),
+    "whiteboard": _Subcommand("a collaborative whiteboard: serve, join or relay; browsers "
+                              "join too", _whiteboardHelp(), _whiteboardArguments, _whiteboard),
 }
 
 

@@ -28,8 +28,10 @@ radius]]``, ``[["WRITE", x, y, size, r, g, b, text]]``, ``[["GETIMG"]]``,
 Where these modules differ from 1.14 (mostly where 1.14 crashed, hung or
 lost data), each module's docstring says so.
 
-What is here is the non-graphical foundation; the canvas, palette, decks
-and networking wiring are built on it.
+``kamaelia whiteboard`` (``main``) runs one instance (``Hub``): its board
+(``Board``, kept by ``Keeper``), the desktop window (``Desktop``), and as
+asked a server for peers and one for browsers (``Network``, ``WebClient``)
+and a client of another instance. See ``docs/apps/whiteboard.md``.
 
 Modules
 -------
@@ -41,4 +43,17 @@ Modules
 * ``Routers`` -- Router (outboxes chosen by rules) and ConditionalSplitter
 * ``Router`` -- 1.14's other name for the Routers module
 * ``CheckpointSequencer`` -- the page counter: navigation commands to load/save messages
+* ``Commands`` -- what each command means; peers' commands checked before anything draws them
+* ``Board`` -- the deck of pages of pixels: drawing, page turns, undo, snapshots
+* ``Deck`` -- decks on disk (a zip of slide.N.png, 1.14's layout) and export to PDF
+* ``Keeper`` -- BoardKeeper, the component every change to a board goes through
+* ``Network`` -- connections to peers and browsers: checking, tagging, serving, joining
+* ``Hub`` -- WhiteboardHub, one instance: backplane, board, servers and client
+* ``WebClient`` -- the browser client: one self-contained page and where it connects
+* ``Desktop`` -- the desktop window: toolbar, board, pen, eraser, text, pages and decks
+* ``Toolbar`` -- the desktop toolbar's layout, its buttons and ToolButton
+* ``Palette`` -- 1.14's pen colours and buildPalette, a row of colour buttons
+* ``UI`` -- 1.14's whiteboard buttons: paging controls, eraser, clear, decks, quit
+* ``Recording`` -- record a session to a file and replay it at its pace (1.14's Recorder/Player)
+* ``main`` -- ``kamaelia whiteboard``: serve, join, relay, record, replay, export
 """
