@@ -118,10 +118,11 @@ _PRIVATE = ("GETIMG", "AUTH")
 
 
 class _Published(list):  # type: ignore[type-arg]
-    """A checked message on its way round the backplane, with its line already encoded.
+    """A checked message on its way round the backplane, with the line that carries it.
 
-    (Every connection sends the same bytes for it: encoding once instead of
-    once per connection is what lets one hub feed many peers.)
+    (Every connection sends the same bytes for it, made once -- usually the
+    peer's own line, checked -- instead of once per connection: that is what
+    lets one hub feed many peers.)
     """
 
     __slots__ = ("line",)
@@ -337,7 +338,8 @@ class WhiteboardClient(component):
     ends it tries again after ``retry[0]`` seconds, doubling to ``retry[1]``
     while attempts fail (``retry=None``: once only, then it ends). ``tcp``
     options go to each ``TCPClient`` (``sslContext``, ``tls``, ...).
-    ``"outbox"`` sends a line of text on each change of state.
+    ``"outbox"`` sends a line of text on each change of state; a lost
+    connection is logged as a warning too.
     """
 
     Inboxes = {"inbox": "not used", "control": "producerFinished or shutdownMicroprocess",
@@ -396,8 +398,9 @@ class WhiteboardClient(component):
                 return
             if time.monotonic() - began >= self.STEADY:
                 delay = self.retry[0]
-            self.send(f"disconnected from {self.host}:{self.port}; retrying in {delay:g} s",
-                      "outbox")
+            report = f"disconnected from {self.host}:{self.port}; retrying in {delay:g} s"
+            log.warning("%s", report)
+            self.send(report, "outbox")
             self._timeUp = False
             timer = self.scheduler.callLater(delay, self._wake)
             while not self._timeUp:
