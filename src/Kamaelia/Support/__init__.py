@@ -6,6 +6,7 @@ Modules
   dictionaries, rationals, bit-field records, the component repository,
   language codes)
 * ``Protocol`` -- protocol helpers (HTTP and IRC message formatting and parsing)
+* ``DVB`` -- MPEG-2 transport streams and DVB tables as plain functions (CRC, ...)
 * ``OscarUtil`` -- retired: it encoded AIM/OSCAR packets, and AOL shut AIM down
 * ``OscarUtil2`` -- retired, as ``OscarUtil``
 

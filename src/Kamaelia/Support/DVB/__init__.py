@@ -1,0 +1,21 @@
+"""Kamaelia.Support.DVB: MPEG-2 transport streams and DVB tables, as plain functions.
+
+Example Usage
+-------------
+::
+
+    from Kamaelia.Support.DVB.CRC import dvbcrc
+
+    assert not dvbcrc(b"\\x00\\xb0\\x0d")          # (a cut-off section is not intact)
+
+How does it work?
+-----------------
+The parts that components in ``Kamaelia.Device.DVB`` lean on, without
+Axon: bytes in, values out (ISO/IEC 13818-1 and ETSI EN 300 468). Kamaelia
+1.14 had ``CRC``, ``DateTime``, ``Descriptors`` and ``ChannelsConf`` here
+(disabled: "bit rot"); their names are kept.
+
+Modules
+-------
+* ``CRC`` -- CRC-32/MPEG-2, the checksum at the end of every table section
+"""
