@@ -90,6 +90,7 @@ import sys
 import threading
 import time
 from collections import deque
+from queue import Empty, SimpleQueue
 from threading import get_ident
 from typing import Any, Callable, Iterator, Self
 
@@ -115,6 +116,48 @@ class UnHandledException(Exception):
     exception (``args[0][1]``, with its traceback ``args[0][2]``) is re-raised."""
 
 
+class _Flag:
+    """A flag one thread waits on and others set: ``threading.Event``'s
+    ``set``/``clear``/``wait``, safe against Ctrl-C in the setting thread.
+
+    The scheduler's thread sets these flags many times a second.
+    ``Event.set()`` takes a ``Condition``'s lock in Python code; a
+    ``KeyboardInterrupt`` delivered between taking and releasing it leaves
+    the lock held for ever, and the shutdown that follows the interrupt then
+    hangs on the same flag (about one interrupted run in fifty did). Here
+    ``set()`` is a ``SimpleQueue.put``, a single C call that cannot be split
+    by a signal handler, and holds no lock afterwards.
+    """
+
+    __slots__ = ("_tokens",)
+
+    def __init__(self) -> None:
+        self._tokens: SimpleQueue[None] = SimpleQueue()
+
+    def set(self) -> None:
+        if self._tokens.empty():        # one token is enough; keeps the queue short
+            self._tokens.put(None)
+
+    def is_set(self) -> bool:
+        return not self._tokens.empty()
+
+    def clear(self) -> None:
+        try:
+            while True:
+                self._tokens.get_nowait()
+        except Empty:
+            pass
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until set (or ``timeout`` seconds); True if it is set. Stays set."""
+        try:
+            self._tokens.get(timeout=timeout)
+        except Empty:
+            return False
+        self._tokens.put(None)          # put back: a set flag stays set until cleared
+        return True
+
+
 class threadedcomponent(component):
     """threadedcomponent(queuelengths=DefaultQueueSize, **argd) -> component whose main runs in a thread
 
@@ -133,14 +176,14 @@ class threadedcomponent(component):
         self._carryAll = False          # set while data must go in ahead of control
         self._inqueues: dict[str, deque[Any]] = {name: deque() for name in self.inboxes}
         self._outqueue: deque[tuple[str, Any]] = deque()
-        self._messageArrived = threading.Event()   # thread: something to read
-        self._delivered = threading.Event()        # thread: outgoing queue drained
-        self._roomToSend = threading.Event()       # thread: outgoing queue shrank
+        self._messageArrived = _Flag()   # thread: something to read
+        self._delivered = _Flag()        # thread: outgoing queue drained
+        self._roomToSend = _Flag()       # thread: outgoing queue shrank
         self._shuttleWakeRequested = False
         self._thread: threading.Thread | None = None
         self._threadFinished = False
         self._threadFailure: UnHandledException | None = None
-        self._pendingRequests: set[threading.Event] = set()   # _do_threadsafe waiters
+        self._pendingRequests: set[_Flag] = set()   # _do_threadsafe waiters
 
     # ---------------------------------------------------- scheduler side
     def activate(self, Scheduler: Any = None, Tracker: Any = None,
@@ -280,7 +323,7 @@ class threadedcomponent(component):
         scheduler = self.scheduler
         if scheduler is None or scheduler._loopThread in (None, get_ident()):
             return cmd(*argL, **argD)
-        done = threading.Event()
+        done = _Flag()
         outcome: list[Any] = []
         request = (cmd, argL, argD)
 
@@ -426,7 +469,7 @@ class threadedcomponent(component):
         sink = self.outboxes[boxname].sink if boxname in self.outboxes else None
         if sink is None:
             raise noSuchBox(self, boxname, False)
-        taken = threading.Event()
+        taken = _Flag()
 
         def drainedOrWatch() -> bool:
             current = self.outboxes[boxname].sink
