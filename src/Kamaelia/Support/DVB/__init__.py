@@ -18,4 +18,8 @@ Axon: bytes in, values out (ISO/IEC 13818-1 and ETSI EN 300 468). Kamaelia
 Modules
 -------
 * ``CRC`` -- CRC-32/MPEG-2, the checksum at the end of every table section
+* ``TransportStream`` -- 188-byte packets: sync and resync, PIDs, continuity, PSI sections
+* ``Text`` -- DVB text (EN 300 468 Annex A): ISO 6937, ISO 8859, UCS-2 and UTF-8 strings
+* ``DateTime`` -- MJD dates and BCD times, as DVB tables write them
+* ``Descriptors`` -- the descriptors of DVB tables, parsed into dicts (1.14's shapes)
 """
