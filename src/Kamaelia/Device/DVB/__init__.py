@@ -43,6 +43,9 @@ each module says where it differs.
 
 Modules
 -------
+* ``Core`` -- DVB_Multiplex (receive a fixed set of PIDs from a tuner) and DVB_Demuxer
+* ``Tuner`` -- Tuner: tune a Linux DVB adapter and send the packets of the PIDs asked for
+* ``Receiver`` -- Receiver: a tuner and a DemuxerService, shared by clients asking for PIDs
 * ``SoftDemux`` -- DVB_SoftDemuxer: a transport stream in, each PID's packets out of its outboxes
 * ``DemuxerService`` -- DemuxerService: demultiplexing as a service; clients ask for PIDs
 * ``Parse`` -- PSI/SI tables: sections reassembled from packets, parsed and prettified

@@ -22,4 +22,6 @@ Modules
 * ``Text`` -- DVB text (EN 300 468 Annex A): ISO 6937, ISO 8859, UCS-2 and UTF-8 strings
 * ``DateTime`` -- MJD dates and BCD times, as DVB tables write them
 * ``Descriptors`` -- the descriptors of DVB tables, parsed into dicts (1.14's shapes)
+* ``ChannelsConf`` -- channels.conf files (zap and dvbv5 formats): what to tune to
+* ``LinuxDVB`` -- the Linux DVB API (frontend, demux, dvr) through ioctl, no bindings
 """
