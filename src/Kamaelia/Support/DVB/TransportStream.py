@@ -121,6 +121,15 @@ other reason). Tables are sent again and again (a PAT ten times a
 second), so the assembler remembers the last few dozen sections whose CRC
 it checked and does not compute it again for a copy.
 
+:class:`StreamClock` turns PCRs into seconds of stream: ``feed(packet)``
+takes packets of any PID, follows the PCRs of the first PID seen carrying
+one (a multiplex's services usually share one clock), and ``seconds`` is
+the stream time since its first PCR. It counts across the PCR's wrap
+(every 26.5 hours); a jump of more than ``maxStep`` (10 s) between two
+PCRs (a splice, a new stream, a discontinuity) is not counted as time.
+So a file read as fast as the disk allows and the same stream received
+live have the same clock.
+
 What it does not do: it does not check that sections' other fields make
 sense (the table parsers of ``Kamaelia.Device.DVB.Parse`` do), nor
 enforce EN 300 468's tighter 1024-byte limit on SI tables other than the
@@ -137,7 +146,7 @@ from Kamaelia.Support.DVB.CRC import dvbcrc
 
 __all__ = ["PACKET_SIZE", "SYNC_BYTE", "NULL_PID", "ALL_PIDS", "TransportStreamError",
            "PacketReader", "detectPacketSize", "Header", "packetHeader", "pidOf",
-           "Continuity", "ContinuityChecker", "SectionAssembler"]
+           "Continuity", "ContinuityChecker", "SectionAssembler", "StreamClock", "PCR_HZ"]
 
 Buffer = Union[bytes, bytearray, memoryview]
 
@@ -654,3 +663,49 @@ class SectionAssembler:
                 known[section] = None
         self.sections += 1
         out.append(section)
+
+
+# -------------------------------------------------------------- the clock
+
+#: PCR ticks in a second (27 MHz), and where the PCR wraps (2**33 * 300 ticks).
+PCR_HZ = 27_000_000
+_PCR_WRAP = (1 << 33) * 300
+
+
+class StreamClock:
+    """StreamClock(maxStep=10.0) -> seconds of stream, from the PCRs of one PID
+
+    ``feed(packet)`` any packet (those without a PCR cost a bit test);
+    ``seconds`` is the time since the first PCR, ``pid`` the PID followed
+    (None until one is seen).
+    """
+
+    __slots__ = ("maxStep", "pid", "seconds", "_last", "_ticks")
+
+    def __init__(self, maxStep: float = 10.0) -> None:
+        self.maxStep = maxStep
+        self.pid: int | None = None
+        self.seconds = 0.0
+        self._last: int | None = None
+        self._ticks = 0
+
+    def feed(self, packet: Buffer) -> None:
+        """Take the PCR of ``packet``, if it carries the clock followed."""
+        if not packet[3] & 0x20:                  # no adaptation field: no PCR
+            return
+        pid = (packet[1] & 0x1F) << 8 | packet[2]
+        if self.pid is not None and pid != self.pid:
+            return
+        try:
+            pcr = packetHeader(packet).pcr
+        except TransportStreamError:
+            return
+        if pcr is None:
+            return
+        self.pid = pid
+        if self._last is not None:
+            step = (pcr - self._last) % _PCR_WRAP
+            if step <= self.maxStep * PCR_HZ:
+                self._ticks += step
+        self._last = pcr
+        self.seconds = self._ticks / PCR_HZ

@@ -677,3 +677,29 @@ def test_a_damaged_section_stream_gives_only_its_sections(sizes: list[int], lost
 
 def test_constants() -> None:
     assert (TS.PACKET_SIZE, TS.SYNC_BYTE, NULL_PID, ALL_PIDS) == (188, 0x47, 0x1FFF, 0x2000)
+
+
+# ------------------------------------------------------------ StreamClock
+
+def _pcrPacket(pid: int, pcr: int) -> bytes:
+    """A packet of ``pid`` whose adaptation field carries ``pcr`` (27 MHz ticks)."""
+    base, extension = divmod(pcr, 300)
+    field = bytes([0x10]) + ((base << 15) | (0x3F << 9) | extension).to_bytes(6, "big")
+    return (bytes([0x47, pid >> 8, pid & 0xFF, 0x20, len(field)]) + field).ljust(188, b"\xff")
+
+
+def test_the_clock_counts_seconds_of_the_first_pcr_pid_across_the_wrap() -> None:
+    from Kamaelia.Support.DVB.TransportStream import PCR_HZ, StreamClock
+
+    clock = StreamClock()
+    wrap = (1 << 33) * 300
+    clock.feed(bytes([0x47, 0x01, 0x00, 0x10]).ljust(188, b"\0"))    # no adaptation field
+    assert clock.pid is None and clock.seconds == 0.0
+    clock.feed(_pcrPacket(0x100, wrap - PCR_HZ))                       # a second before the wrap
+    clock.feed(_pcrPacket(0x200, 5 * PCR_HZ))                          # another PID: not followed
+    clock.feed(_pcrPacket(0x100, PCR_HZ // 2))                         # after the wrap
+    assert clock.pid == 0x100 and clock.seconds == 1.5
+    clock.feed(_pcrPacket(0x100, 60 * PCR_HZ))                         # a jump: not time
+    assert clock.seconds == 1.5
+    clock.feed(_pcrPacket(0x100, 61 * PCR_HZ))
+    assert clock.seconds == 2.5
