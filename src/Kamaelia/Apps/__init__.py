@@ -10,6 +10,8 @@ Modules
 * ``SA`` -- small utility components contributed by Stephen Anderson (ticks,
   a data sink, a time-to-live chassis)
 * ``Show`` -- ``kamaelia show``: a presentation tool (a PDF or a folder of images)
+* ``TVRecorder`` -- ``kamaelia record``: records TV channels (DVB, IPTV, HTTP, files), one
+  file per programme, transcoded for the web; XMLTV guide
 * ``Transcoder`` -- ``kamaelia transcode``: a watch-folder transcoder for images,
   video and PDF (one machine, or a Dask cluster)
 * ``Whiteboard`` -- the collaborative whiteboard's building blocks (1.14's line
