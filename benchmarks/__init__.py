@@ -17,7 +17,7 @@ Modules: :mod:`.harness` (shared timing and table helpers), :mod:`._httpload`
 docstring says what it measures and why its baseline is fair.
 """
 
-from . import (backplane, component_cost, echo_server, files, grey_proxy, http_server,
+from . import (backplane, component_cost, dvb_demux, echo_server, files, grey_proxy, http_server,
                idle_components, idle_cpu, parser_worst_case, pipeline_asyncio_mode, pipeline_batch, pipeline_one,
                processes, server_memory, static_download, transcoder, ui_idle, websocket_echo,
                whiteboard)
@@ -27,4 +27,4 @@ BENCHMARKS = {module.NAME: module for module in
               (pipeline_batch, pipeline_one, pipeline_asyncio_mode, idle_components,
                component_cost, idle_cpu, backplane, processes, files, echo_server,
                server_memory, parser_worst_case, http_server, static_download, websocket_echo,
-               ui_idle, grey_proxy, transcoder, whiteboard)}
+               ui_idle, grey_proxy, transcoder, whiteboard, dvb_demux)}

@@ -18,6 +18,7 @@ Example Usage
     $ kamaelia grey --port 25 --upstream 127.0.0.1:8025   # a greylisting SMTP proxy
     $ kamaelia grey stats                 # what its greylist holds
     $ kamaelia whiteboard --serveport 1500    # a shared whiteboard; browsers on port 1501
+    $ kamaelia record --source udp://239.1.1.1:1234 --channel "BBC ONE"   # record TV
     $ kamaelia --version
     $ kamaelia --help                     # every command, one line each
 
@@ -450,6 +451,24 @@ def _whiteboardHelp() -> str:
     return HELP
 
 
+# -- kamaelia record -----------------------------------------------------
+
+def _recordArguments(parser: argparse.ArgumentParser) -> None:
+    from Kamaelia.Apps.TVRecorder.main import addArguments
+    addArguments(parser)
+
+
+def _record(args: argparse.Namespace) -> int:
+    from Kamaelia.Apps.TVRecorder.main import command
+    return command(args)
+
+
+def _recordHelp() -> str:
+    # The text lives with the app; reading it imports only its main module.
+    from Kamaelia.Apps.TVRecorder.main import HELP
+    return HELP
+
+
 # -- the command ---------------------------------------------------------
 
 class _Subcommand(NamedTuple):
@@ -475,6 +494,8 @@ _SUBCOMMANDS: dict[str, _Subcommand] = {
                              "PDFs", _transcodeHelp(), _transcodeArguments, _transcode),
     "whiteboard": _Subcommand("a collaborative whiteboard: serve, join or relay; browsers "
                               "join too", _whiteboardHelp(), _whiteboardArguments, _whiteboard),
+    "record": _Subcommand("record TV channels (DVB, IPTV, HTTP, files), one file per "
+                          "programme, for the web", _recordHelp(), _recordArguments, _record),
 }
 
 

@@ -38,9 +38,13 @@ and ``Kamaelia.Device.DVB``, so it is tested with bytes.
 
 Modules
 -------
+* ``main`` -- ``kamaelia record``: the command line (record, scan)
+* ``recorder`` -- MultiplexRecorder and Recorder: a multiplex in, a file per programme out
 * ``remux`` -- one service cut out of a multiplex: its PIDs alone, PAT rewritten, new files at random access points
 * ``rules`` -- what to record: rules by title, channel and time window, from a TOML file
+* ``scan`` -- what a source carries: services, their streams, now and next
 * ``sources`` -- TransportStreamSource: transport stream from UDP/RTP multicast, HTTP, files or a DVB tuner, with stall detection and retries
 * ``transcode`` -- TranscodeQueue: finished recordings to H.264/AAC MP4 (and HLS), a few at a time; LiveHLS while recording
+* ``web`` -- the page of recordings and now/next, ``/epg.xml`` (XMLTV) and ``/status.json``
 * ``xmltv`` -- the EIT collected into an EPG (now/next, pruning), written as XMLTV
 """
