@@ -38,6 +38,7 @@ and ``Kamaelia.Device.DVB``, so it is tested with bytes.
 
 Modules
 -------
+* ``live`` -- LiveRecordings: a growing HLS playlist of each recording while it records
 * ``main`` -- ``kamaelia record``: the command line (record, scan)
 * ``recorder`` -- MultiplexRecorder and Recorder: a multiplex in, a file per programme out
 * ``remux`` -- one service cut out of a multiplex: its PIDs alone, PAT rewritten, new files at random access points

@@ -25,7 +25,9 @@ you like; see ``Kamaelia.Apps.TVRecorder.sources`` for the forms) a
 (``OUT/CHANNEL/YYYY-MM-DD HHMM TITLE.ts``). What is wanted is
 ``--channel`` (every programme, each its own file) or the rules of
 ``--rules FILE`` (``Kamaelia.Apps.TVRecorder.rules``: titles, channels,
-times, padding), or both. Each finished recording goes to a
+times, padding), or both. ``--live-hls`` keeps a growing HLS playlist of
+each recording while it records (``OUT/live/CHANNEL/NAME/index.m3u8``).
+Each finished recording goes to a
 ``TranscodeQueue`` (H.264/AAC MP4, ``--hls`` for HLS too, ``--jobs`` at
 once, default one per core) unless ``--no-transcode``. ``--web PORT``
 serves the page of recordings and now/next and ``/epg.xml``;
@@ -88,6 +90,9 @@ def addArguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-transcode", dest="transcode", action="store_false",
                         help="keep the .ts recordings only")
     parser.add_argument("--hls", action="store_true", help="make HLS as well as MP4")
+    parser.add_argument("--live-hls", action="store_true",
+                        help="also a growing HLS playlist of each recording while it records "
+                             "(OUT/live/...; one ffmpeg per recording)")
     parser.add_argument("--jobs", type=int, metavar="N",
                         help="transcodes at once (default: one per core)")
     parser.add_argument("--web", type=int, metavar="PORT",
@@ -253,13 +258,23 @@ def _record(args: argparse.Namespace, specs: Sequence[Any], say: TextIO) -> int:
         "SAY": _Say(say), "ENDED": _AllEnded(len(specs))}
     linkages: dict[tuple[str, str], tuple[str, str]] = {
         ("ENDED", "signal"): ("KEEPER", "control")}
+    if args.live_hls:
+        from Kamaelia.Apps.TVRecorder.live import LiveRecordings
+        from Kamaelia.Apps.TVRecorder.transcode import recordingSettings
+        children["LIVE"] = LiveRecordings(out / "live", settings=recordingSettings())
+        linkages.update({("ENDED", "signal"): ("LIVE", "control"),
+                         ("LIVE", "signal"): ("KEEPER", "control"),
+                         ("LIVE", "status"): ("SAY", "inbox")})
     sources = []
     for number, spec in enumerate(specs):
         source = TransportStreamSource(spec, stallTimeout=args.stall_timeout,
                                        reportInterval=60.0)
         sources.append(source)
         children[f"SOURCE{number}"] = source
-        children[f"REC{number}"] = Recorder(out, selection, source=spec.text)
+        children[f"REC{number}"] = Recorder(out, selection, source=spec.text,
+                                            live=args.live_hls)
+        if args.live_hls:
+            linkages[(f"REC{number}", "live")] = ("LIVE", "inbox")
         linkages.update({
             (f"SOURCE{number}", "outbox"): (f"REC{number}", "inbox"),
             (f"SOURCE{number}", "signal"): (f"REC{number}", "control"),

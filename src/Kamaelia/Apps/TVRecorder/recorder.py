@@ -211,6 +211,7 @@ class _Recording:
         self.startedAt, self.partial, self.source = startedAt, partial, source
         self.endAt: float | None = None          # stream time to stop at, once known
         self.bytes = 0
+        self.listener: Callable[[tuple[Any, ...]], None] | None = None
         path.parent.mkdir(parents=True, exist_ok=True)
         self._file = open(self.part, "wb")
 
@@ -218,9 +219,13 @@ class _Recording:
         if data:
             self._file.write(data)
             self.bytes += len(data)
+            if self.listener is not None:
+                self.listener(("data", self.path, data))
 
     def finish(self, endedAt: float, cutShort: bool) -> Finished:
         self._file.close()
+        if self.listener is not None:
+            self.listener(("end", self.path))
         os.replace(self.part, self.path)
         metadata = {
             "channel": self.channel,
@@ -274,7 +279,7 @@ class _Channel:
 
 class MultiplexRecorder:
     """MultiplexRecorder(out, selection, source="", onFinished=None, onEvent=None,
-    onStatus=None) -> records programmes out of one multiplex (sans-I/O)
+    onStatus=None, onLive=None) -> records programmes out of one multiplex (sans-I/O)
 
     - out        -- the folder; each channel gets a folder in it
     - selection  -- what to record (:class:`Selection`)
@@ -283,6 +288,9 @@ class MultiplexRecorder:
     - onEvent    -- called with each now/next event (SimplifyEIT's dicts, plus
       ``"channel"``), e.g. for the EPG
     - onStatus   -- called with a line of text when a recording starts or ends
+    - onLive     -- called with each recording's bytes as they are written, for
+      watching while it records: ``("start", path, channel)``, then
+      ``("data", path, bytes)`` ..., then ``("end", path)``
 
     :meth:`feed` takes chunks of stream of any size; :meth:`close` finishes
     what is being recorded.
@@ -291,7 +299,8 @@ class MultiplexRecorder:
     def __init__(self, out: Path | str, selection: Selection, source: str = "",
                  onFinished: Callable[[Finished], None] | None = None,
                  onEvent: Callable[[dict[str, Any]], None] | None = None,
-                 onStatus: Callable[[str], None] | None = None) -> None:
+                 onStatus: Callable[[str], None] | None = None,
+                 onLive: Callable[[tuple[Any, ...]], None] | None = None) -> None:
         if not callable(getattr(selection, "wants", None)):
             raise TypeError(f"MultiplexRecorder: a selection has a wants() method: {selection!r}")
         self.out = Path(out)
@@ -299,6 +308,7 @@ class MultiplexRecorder:
         self.onFinished = onFinished or (lambda finished: None)
         self.onEvent = onEvent or (lambda event: None)
         self.onStatus = onStatus or (lambda line: None)
+        self.onLive = onLive
         self.reader = PacketReader()
         self.tables = SectionAssembler()
         self.junctions = JunctionDetector()
@@ -451,7 +461,11 @@ class MultiplexRecorder:
         while path.exists() or path.with_name(path.name + ".part").exists():
             path = folder / f"{base} ({number}).ts"
             number += 1
-        return _Recording(path, channel, event, padding, startedAt, partial, self.source)
+        recording = _Recording(path, channel, event, padding, startedAt, partial, self.source)
+        if self.onLive is not None:
+            self.onLive(("start", path, channel))
+            recording.listener = self.onLive
+        return recording
 
     def _write(self, chunk: bytes) -> None:
         if not chunk:
@@ -493,7 +507,7 @@ class MultiplexRecorder:
 
 
 class Recorder(component):
-    """Recorder(out, selection, source="") -> records programmes from the stream it is sent
+    """Recorder(out, selection, source="", live=False) -> records programmes from the stream it is sent
 
     The component face of :class:`MultiplexRecorder`. On ``producerFinished``
     or ``shutdownMicroprocess`` it records what is waiting, finishes every
@@ -503,15 +517,19 @@ class Recorder(component):
     Inboxes = {"inbox": "chunks of transport stream (bytes)", "control": "shutdown signalling"}
     Outboxes = {"outbox": "a Finished for each recording made",
                 "epg": "now/next events (dicts), for the EPG",
-                "status": "status lines (str)", "signal": "shutdown signalling"}
+                "status": "status lines (str)",
+                "live": "with live=True, each recording's bytes as they are written "
+                        "(MultiplexRecorder's onLive tuples)",
+                "signal": "shutdown signalling"}
 
     def __init__(self, out: Path | str, selection: Selection, source: str = "",
-                 **argd: Any) -> None:
+                 live: bool = False, **argd: Any) -> None:
         super().__init__(**argd)
         self.recorder = MultiplexRecorder(
             out, selection, source, onFinished=lambda done: self.send(done, "outbox"),
             onEvent=lambda event: self.send(event, "epg"),
-            onStatus=lambda line: self.send(line, "status"))
+            onStatus=lambda line: self.send(line, "status"),
+            onLive=(lambda item: self.send(item, "live")) if live else None)
 
     def main(self) -> Iterator[int]:
         request = yield from runUntilShutdown(self, self._recordWaiting)

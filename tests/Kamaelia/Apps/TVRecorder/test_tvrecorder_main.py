@@ -158,6 +158,19 @@ def test_a_source_that_stops_is_retried_and_nothing_is_lost(
         == ["Film", "Late", "News"]
 
 
+def test_live_hls_while_recording_from_a_file(stream: InsertedTables, tmp_path: Path) -> None:
+    out = tmp_path / "recordings"
+    program = Program("record", "--source", str(stream.path), "--channel", "BBC TWO",
+                      "--out", str(out), "--no-transcode", "--live-hls", cwd=tmp_path)
+    assert program.finish() == 0, "".join(program.lines)
+    recordings = sorted((out / "BBC TWO").glob("*.ts"))
+    assert len(recordings) == 3
+    for recording in recordings:
+        playlist = out / "live" / "BBC TWO" / recording.stem / "index.m3u8"
+        assert "#EXT-X-ENDLIST" in playlist.read_text(), playlist
+    assert "live 2024-03-01 1900 Drama:" in "".join(program.lines)
+
+
 def test_scan_lists_the_services_and_what_is_on(stream: InsertedTables, tmp_path: Path) -> None:
     program = Program("record", "scan", "--source", str(stream.path), cwd=tmp_path)
     assert program.finish() == 0
