@@ -5,6 +5,8 @@
 #   curl                    -- a real HTTP client
 #   Xvfb                    -- a virtual X server for the desktop UI's windows
 #   swaks                   -- a real SMTP client sending mail through Grey
+#                              (with Net::SSLeay for STARTTLS, only recommended
+#                              by Debian's swaks package)
 #   postgresql              -- a real PostgreSQL server for Grey's shared store
 #                              (the tests start their own, on a unix socket)
 #
@@ -16,7 +18,7 @@
 set -eu
 
 PROGRAMS="ffmpeg ffprobe chromium chromedriver curl Xvfb swaks"
-PACKAGES="ffmpeg chromium chromium-driver curl xvfb swaks postgresql"
+PACKAGES="ffmpeg chromium chromium-driver curl xvfb swaks libnet-ssleay-perl postgresql"
 
 missing=""
 for program in $PROGRAMS; do
@@ -26,8 +28,11 @@ done
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     missing="$missing initdb"
 fi
+if ! perl -MNet::SSLeay -e 1 >/dev/null 2>&1; then
+    missing="$missing Net::SSLeay"
+fi
 if [ -z "$missing" ]; then
-    echo "system packages: all present ($PROGRAMS initdb)"
+    echo "system packages: all present ($PROGRAMS initdb Net::SSLeay)"
     exit 0
 fi
 

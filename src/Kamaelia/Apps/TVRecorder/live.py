@@ -85,17 +85,22 @@ class LiveRecordings(AdaptiveCommsComponent):
         while request is None or self.playlists:
             self._take()
             self._listen()
-            if request is None and self.dataReady("control"):
-                message = self.recv("control")
-                if isinstance(message, (producerFinished, shutdownMicroprocess)):
-                    request = message
-                    self._take()
-                    for path in list(self.playlists):
-                        self._end(path)
+            if request is None:
+                request = self._shutdownRequest()
             if request is None or self.playlists:
                 self.pause()
                 yield 1
         self.send(request, "signal")
+
+    def _shutdownRequest(self) -> Any:
+        """The shutdown message, if one has come: every playlist is told to end."""
+        for message in self.Inbox("control"):
+            if isinstance(message, (producerFinished, shutdownMicroprocess)):
+                self._take()
+                for path in list(self.playlists):
+                    self._end(path)
+                return message
+        return None
 
     def _take(self) -> None:
         for item in self.Inbox("inbox"):

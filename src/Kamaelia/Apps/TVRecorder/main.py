@@ -175,15 +175,18 @@ def _runUntil(source: Any, scanner: Any, seconds: float, failures: list[str]) ->
 
         def main(self) -> Iterator[int]:
             while not scanner.complete and time.monotonic() < deadline:
-                for chunk in self.Inbox("inbox"):
-                    scanner.feed(chunk)
-                failures.extend(line for line in self.Inbox("status")
-                                if "fail" in line or "gave up" in line)
+                self.scanWaiting()
                 if self.dataReady("control"):
                     return
                 self.pause(max(0.0, deadline - time.monotonic()))
                 yield 1
             self.send(shutdownMicroprocess(), "signal")
+
+        def scanWaiting(self) -> None:
+            for chunk in self.Inbox("inbox"):
+                scanner.feed(chunk)
+            failures.extend(line for line in self.Inbox("status")
+                            if "fail" in line or "gave up" in line)
 
     Graphline(SOURCE=source, SCAN=Scan(),
               linkages={("SOURCE", "outbox"): ("SCAN", "inbox"),
@@ -241,6 +244,7 @@ class _Either:
 def _record(args: argparse.Namespace, specs: Sequence[Any], say: TextIO) -> int:
     from Axon.Ipc import producerFinished, shutdownMicroprocess
     from Axon.Scheduler import scheduler
+    from Kamaelia.Apps.TVRecorder._parts import AllEnded, Jobs, Made, Say
     from Kamaelia.Apps.TVRecorder.recorder import Recorder
     from Kamaelia.Apps.TVRecorder.sources import TransportStreamSource
     from Kamaelia.Apps.TVRecorder.web import RecorderState, StateKeeper, webServer
@@ -255,7 +259,7 @@ def _record(args: argparse.Namespace, specs: Sequence[Any], say: TextIO) -> int:
     xmltv = Path(args.xmltv) if args.xmltv else None
     children: dict[str, Any] = {
         "KEEPER": StateKeeper(state, onFinished=lambda _done: _writeGuide(state, xmltv)),
-        "SAY": _Say(say), "ENDED": _AllEnded(len(specs))}
+        "SAY": Say(say), "ENDED": AllEnded(len(specs))}
     linkages: dict[tuple[str, str], tuple[str, str]] = {
         ("ENDED", "signal"): ("KEEPER", "control")}
     if args.live_hls:
@@ -287,7 +291,7 @@ def _record(args: argparse.Namespace, specs: Sequence[Any], say: TextIO) -> int:
     if args.transcode:
         from Kamaelia.Apps.TVRecorder.transcode import TranscodeQueue, recordingSettings
         transcoder = TranscodeQueue(concurrency=args.jobs, settings=recordingSettings(hls=args.hls))
-        children.update(JOBS=_Jobs(out / "web"), TRANSCODE=transcoder, MADE=_Made())
+        children.update(JOBS=Jobs(out / "web"), TRANSCODE=transcoder, MADE=Made())
         linkages.update({
             ("KEEPER", "outbox"): ("JOBS", "inbox"),
             ("KEEPER", "signal"): ("JOBS", "control"),
@@ -367,90 +371,3 @@ def _writeGuide(state: Any, path: Path | None) -> None:
     partial = path.with_name(path.name + ".part")
     partial.write_bytes(state.xmltv())
     os.replace(partial, path)
-
-
-# ------------------------------------------------------ small components
-
-def _component() -> Any:
-    from Axon.Component import component
-    return component
-
-
-class _Say(_component()):  # type: ignore[misc]
-    """Prints each status line with the time; ends on the shutdown it is sent."""
-
-    def __init__(self, out: TextIO) -> None:
-        super().__init__()
-        self.out = out
-
-    def main(self) -> Iterator[int]:
-        while True:
-            for line in self.Inbox("inbox"):
-                print(time.strftime("%H:%M:%S"), line, file=self.out, flush=True)
-            if self.dataReady("control"):
-                self.send(self.recv("control"), "signal")
-                return
-            self.pause()
-            yield 1
-
-
-class _AllEnded(_component()):  # type: ignore[misc]
-    """Sends producerFinished once ``count`` shutdown messages have come."""
-
-    def __init__(self, count: int) -> None:
-        super().__init__()
-        self.count = count
-
-    def main(self) -> Iterator[int]:
-        from Axon.Ipc import producerFinished
-
-        ended = 0
-        while ended < self.count:
-            for _message in self.Inbox("control"):
-                ended += 1
-            if ended < self.count:
-                self.pause()
-                yield 1
-        self.send(producerFinished(self), "signal")
-
-
-class _Jobs(_component()):  # type: ignore[misc]
-    """A Finished recording in, a TranscodeJob for it out (into ``web``)."""
-
-    def __init__(self, web: Path) -> None:
-        super().__init__()
-        self.web = web
-
-    def main(self) -> Iterator[int]:
-        from Kamaelia.Apps.TVRecorder.transcode import TranscodeJob
-
-        while True:
-            for done in self.Inbox("inbox"):
-                folder = self.web / done.path.parent.name
-                try:
-                    job = TranscodeJob(str(done.path), output=str(folder), name=done.path.stem)
-                except (TypeError, ValueError) as error:
-                    logging.getLogger(__name__).error("not transcoded: %s", error)
-                    continue
-                self.send(job, "outbox")
-            if self.dataReady("control"):
-                self.send(self.recv("control"), "signal")
-                return
-            self.pause()
-            yield 1
-
-
-class _Made(_component()):  # type: ignore[misc]
-    """A TranscodeResult in, (recording, [MP4, playlist]) out for the state."""
-
-    def main(self) -> Iterator[int]:
-        while True:
-            for result in self.Inbox("inbox"):
-                if result.ok:
-                    made = [path for path in (result.mp4, result.playlist) if path]
-                    self.send((result.job.path, made), "outbox")
-            if self.dataReady("control"):
-                self.send(self.recv("control"), "signal")
-                return
-            self.pause()
-            yield 1

@@ -356,11 +356,15 @@ class Tuner(threadedcomponent):
         self._early = []
         return self._pass(self.dvr)
 
+    def _handleRequests(self) -> None:
+        # (a method of its own, so that no request stays bound while the thread waits)
+        for cmd in self.Inbox("inbox"):
+            self.demuxers = self.handleCommand(cmd, self.demuxers)
+
     def _pass(self, dvr: Dvr) -> ipc:
         """Send what dvr0 delivers until told to stop (or a stand-in's stream ends)."""
         while not self.shutdown():
-            for cmd in self.Inbox("inbox"):
-                self.demuxers = self.handleCommand(cmd, self.demuxers)
+            self._handleRequests()
             if not self.demuxers:
                 self.pause()                # until a request (or shutdown) comes
                 continue
