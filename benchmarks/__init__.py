@@ -19,12 +19,12 @@ docstring says what it measures and why its baseline is fair.
 
 from . import (backplane, component_cost, dvb_demux, echo_server, files, grey_proxy, http_server,
                idle_components, idle_cpu, parser_worst_case, pipeline_asyncio_mode, pipeline_batch, pipeline_one,
-               processes, server_memory, static_download, transcoder, ui_idle, websocket_echo,
-               whiteboard)
+               processes, server_memory, static_download, statistics_overhead, transcoder, ui_idle,
+               websocket_echo, whiteboard)
 
 #: Benchmark modules in the order they run, by name.
 BENCHMARKS = {module.NAME: module for module in
               (pipeline_batch, pipeline_one, pipeline_asyncio_mode, idle_components,
                component_cost, idle_cpu, backplane, processes, files, echo_server,
                server_memory, parser_worst_case, http_server, static_download, websocket_echo,
-               ui_idle, grey_proxy, transcoder, whiteboard, dvb_demux)}
+               ui_idle, grey_proxy, transcoder, whiteboard, dvb_demux, statistics_overhead)}

@@ -99,10 +99,11 @@ class RunState:
     - step      -- ``__next__`` of the generator that runs now (None until activated)
     - callStack -- steps suspended by ``WaitComplete`` (None if none)
     - timer     -- pending ``pause(timeout)`` wake-up, if any
+    - stats, statsSince -- what :mod:`Axon.Statistics` counts (None while it never has)
     """
 
     __slots__ = ("microprocess", "scheduler", "step", "paused", "queued", "stopped",
-                 "callStack", "timer")
+                 "callStack", "timer", "stats", "statsSince")
 
     def __init__(self, microprocess: Any = None) -> None:
         self.microprocess = microprocess
@@ -113,6 +114,8 @@ class RunState:
         self.stopped = False
         self.callStack: list[Callable[[], Any]] | None = None
         self.timer: Any = None
+        self.stats: Any = None
+        self.statsSince: int | None = None
 
     def wake(self) -> None:
         """Make runnable, from the scheduler's own thread (the path ``send`` uses)."""

@@ -109,6 +109,13 @@ conservative, but a program may wait for something the scheduler cannot see.
 For the report, the scheduler notes which inboxes each component that ends
 was sending to (:meth:`scheduler._noteEnding`); nothing is added to the
 message path.
+
+Statistics
+----------
+``scheduler.run.statistics`` counts each component's runs, the time they
+take and the messages its inboxes carry, once enabled
+(``scheduler.run.statistics.enable()``); see :mod:`Axon.Statistics`. While
+they are off the loop runs exactly as described above.
 """
 
 from __future__ import annotations
@@ -129,6 +136,7 @@ from threading import get_ident
 from typing import Any, Callable, Generator
 
 from Axon import diagnostics as _diagnostics
+from Axon import Statistics as _statistics
 from Axon.Ipc import reactivate, shutdownMicroprocess
 from Axon.Microprocess import RunState, microprocess, _INSTRUCTIONS
 
@@ -188,6 +196,12 @@ class scheduler(microprocess):
     # attribute access for the ones the hot path reads.
     _stuckNoted = False                   # the "nothing can run again" hint was printed
     _reportHandler: Callable[..., Any] | None = None    # our SIGUSR1 handler, while set
+    # Set while runAsync() drives this scheduler from an asyncio loop. (Class
+    # defaults too: with them on every instance, enabling statistics, which
+    # adds an instance attribute, pushed the scheduler's attributes out of
+    # Python's compact shared-key storage, slowing every access to them.)
+    _asyncLoop: asyncio.AbstractEventLoop | None = None
+    _idleFuture: asyncio.Future[None] | None = None
 
     def __init__(self, **argd: Any) -> None:
         super().__init__(**argd)
@@ -208,10 +222,7 @@ class scheduler(microprocess):
         self._loopThread: int | None = None
         self._lastPoll = 0.0
         self.time = _monotonic()
-        # Set while runAsync() drives this scheduler from an asyncio loop.
-        self._asyncLoop: asyncio.AbstractEventLoop | None = None
         self._asyncTasks: set[asyncio.Task[Any]] = set()   # async components' tasks
-        self._idleFuture: asyncio.Future[None] | None = None
         # For the hang report (Axon.diagnostics): inbox -> who fed it and ended.
         self._endedFeeders: weakref.WeakKeyDictionary[Any, deque[tuple[Any, ...]]] = \
             weakref.WeakKeyDictionary()
@@ -272,6 +283,11 @@ class scheduler(microprocess):
             if mprocess is None:
                 return False
         return mprocess._runstate.paused
+
+    @property
+    def statistics(self) -> "_statistics.SchedulerStatistics":
+        """Run counts, times and message counts, off until enabled: see :mod:`Axon.Statistics`."""
+        return _statistics.SchedulerStatistics.of(self)
 
     @property
     def threads(self) -> dict[Any, object]:
@@ -528,7 +544,11 @@ class scheduler(microprocess):
             self._closeWakePipe()
 
     def _runRound(self) -> None:
-        """Run every microprocess that is runnable now, once, in order."""
+        """Run every microprocess that is runnable now, once, in order.
+
+        While statistics are on, the loop finds Axon.Statistics's counting
+        copy of this method instead (an instance attribute): keep the two in step.
+        """
         runqueue = self._runqueue
         nextqueue: list[RunState] = []
         self._runqueue = nextqueue
@@ -991,7 +1011,8 @@ def _indexOf(items: list[Any], item: Any) -> int:
     return len(items)
 
 #: Scheduler code whose frames catch exceptions from microprocesses and callbacks.
-_OWN_CODE = frozenset({scheduler._runRound.__code__, scheduler._guarded.__code__})
+_OWN_CODE = frozenset({scheduler._runRound.__code__, scheduler._guarded.__code__,
+                       *_statistics.OWN_CODE})
 
 microprocess.setSchedulerClass(scheduler)
 scheduler.run = scheduler()

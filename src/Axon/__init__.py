@@ -40,6 +40,7 @@ Running them, and reaching them from other code:
 * ``AsyncHandle`` -- let asyncio code talk to components
 * ``diagnostics`` -- what a stuck system is waiting for (the hang report)
 * ``Introspector`` -- report the live topology of a system as text
+* ``Statistics`` -- how often each component runs, for how long, and what its inboxes carry
 
 Plumbing:
 
