@@ -194,6 +194,20 @@ class Introspector(component):
                         self.name, message)
         return None
 
+    @classmethod
+    def serve(cls, port: int = 0, host: str | None = "127.0.0.1") -> Any:
+        """serve(port=0, host="127.0.0.1") -> the started live topology server
+
+        Serves a web page drawing this program's components and links as they
+        come and go (``Kamaelia.Util.Topology``): a
+        ``Kamaelia.Util.Topology.server.TopologyServer``, activated on the
+        default scheduler; its ``port`` and ``url`` say where. Call it where
+        you would activate a component (before the scheduler runs, or in its
+        thread). Needs Kamaelia installed (Axon alone has no web server).
+        """
+        from Kamaelia.Util.Topology.server import TopologyServer   # Axon stays stdlib-only
+        return TopologyServer(port=port, host=host).activate()
+
     def report(self) -> None:
         """Look now, and send what changed since the last look (if anything)."""
         if not isinstance(self.scheduler, scheduler):

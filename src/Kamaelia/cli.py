@@ -19,6 +19,7 @@ Example Usage
     $ kamaelia grey stats                 # what its greylist holds
     $ kamaelia whiteboard --serveport 1500    # a shared whiteboard; browsers on port 1501
     $ kamaelia record --source udp://239.1.1.1:1234 --channel "BBC ONE"   # record TV
+    $ kamaelia inspect                    # a running system, drawn live at http://127.0.0.1:PORT/
     $ kamaelia --version
     $ kamaelia --help                     # every command, one line each
 
@@ -469,6 +470,24 @@ def _recordHelp() -> str:
     return HELP
 
 
+# -- kamaelia inspect ----------------------------------------------------
+
+def _inspectArguments(parser: argparse.ArgumentParser) -> None:
+    from Kamaelia.Util.Topology.main import addArguments
+    addArguments(parser)
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    from Kamaelia.Util.Topology.main import command
+    return command(args)
+
+
+def _inspectHelp() -> str:
+    # The text lives with the page; reading it imports only its main module.
+    from Kamaelia.Util.Topology.main import HELP
+    return HELP
+
+
 # -- the command ---------------------------------------------------------
 
 class _Subcommand(NamedTuple):
@@ -494,6 +513,8 @@ _SUBCOMMANDS: dict[str, _Subcommand] = {
                              "PDFs", _transcodeHelp(), _transcodeArguments, _transcode),
     "whiteboard": _Subcommand("a collaborative whiteboard: serve, join or relay; browsers "
                               "join too", _whiteboardHelp(), _whiteboardArguments, _whiteboard),
+    "inspect": _Subcommand("a small running system drawn live in your browser (components, "
+                           "boxes, links, queues)", _inspectHelp(), _inspectArguments, _inspect),
     "record": _Subcommand("record TV channels (DVB, IPTV, HTTP, files), one file per "
                           "programme, for the web", _recordHelp(), _recordArguments, _record),
 }

@@ -80,6 +80,7 @@ Kamaelia 1.14's old module names, kept so old imports work:
 * ``FilterComponent`` -- old name for ``Filter``
 * ``Graphline`` -- old name for ``Kamaelia.Chassis.Graphline``
 * ``Pipeline`` -- old name for ``Kamaelia.Chassis.Pipeline``
+* ``Topology`` -- the live topology page: a running system drawn in a web browser
 * ``PipelineComponent`` -- older name for ``Kamaelia.Chassis.Pipeline``
 * ``MarshallComponent`` -- old home of ``BasicMarshallComponent``
 * ``NullSinkComponent`` -- old home of ``nullSinkComponent``
