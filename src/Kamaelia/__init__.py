@@ -22,6 +22,7 @@ Packages
 * ``Protocol`` -- what is said over a connection: framing, echo, IRC, RTP, SDP, ...
 * ``Support`` -- code components lean on that is not a component (data formats, helpers)
 * ``UI`` -- the desktop UI: pygame windows and widgets, Tk windows
+* ``Visualisation`` -- live pictures of graphs and running systems: ``TopologyViewer``, the Axon visualiser
 * ``Device`` -- devices and what comes off them: DVB transport streams, tuners, tables
 * ``Experimental`` -- components 1.14 marked as experimental (services, an interpreter)
 * ``Automata`` -- components that produce values by simple rules
