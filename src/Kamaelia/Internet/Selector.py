@@ -160,6 +160,9 @@ class Selector(threadedadaptivecommscomponent):
         self._lock = threading.Lock()
         self._registered: set[tuple[int, Any]] = set()     # scheduler's thread only
         self._threadIdent: int | None = None
+        # While the thread takes a batch of requests, the registrations they
+        # make wait here and go to the scheduler together, after the batch.
+        self._batch: list[tuple[Callable[..., None], tuple[Any, ...]]] | None = None
         self._watchedAny = False
         self._shuttingDown = False
 
@@ -238,6 +241,19 @@ class Selector(threadedadaptivecommscomponent):
         :meth:`addLinks`), ``remove*`` remove one (:meth:`removeLinks`);
         anything else is logged and ignored."""
         selectables = (readers, writers, exceptionals)
+        inThread = threading.get_ident() == self._threadIdent
+        if inThread:
+            self._batch = []
+        try:
+            self._takeRequests(meta, selectables)
+        finally:
+            if inThread:
+                batch, self._batch = self._batch, None
+                if batch:
+                    self._inScheduler(_runInOrder, batch)
+
+    def _takeRequests(self, meta: list[dict[Any, Any]], selectables: tuple[list[Any], ...]
+                      ) -> None:
         while self.dataReady("notify"):
             message = self.recv("notify")
             kind = _kindOfMessage(message, _KIND)
@@ -271,6 +287,11 @@ class Selector(threadedadaptivecommscomponent):
         scheduler = self.scheduler
         if scheduler is None or threading.get_ident() != self._threadIdent:
             function(*args)
+        elif self._batch is not None:
+            # A newReader and then a removeReader for one socket, in one batch:
+            # registering the first alone would let the scheduler report the
+            # socket ready before the thread had read the second.
+            self._batch.append((function, args))
         else:
             scheduler.callFromThread(function, *args)
 
@@ -396,6 +417,11 @@ class Selector(threadedadaptivecommscomponent):
                     tracker.deRegisterService(name)
             except KeyError:
                 pass
+
+
+def _runInOrder(calls: list[tuple[Callable[..., None], tuple[Any, ...]]]) -> None:
+    for function, args in calls:
+        function(*args)
 
 
 __kamaelia_components__ = (Selector,)
