@@ -86,23 +86,12 @@ def _ffmpegMultiplex(path: str, seconds: float) -> None:
     subprocess.run(command, check=True, capture_output=True, timeout=600)
 
 
-def _packets(pid: int, section: bytes, counter: int) -> tuple[list[bytes], int]:
-    """``section`` in packets of ``pid``, starting in a packet of its own."""
-    payload = b"\x00" + section                 # pointer_field 0: it starts at once
-    out = []
-    for start in range(0, len(payload), PACKET - 4):
-        first = start == 0
-        header = bytes([0x47, (0x40 if first else 0) | pid >> 8, pid & 0xFF, 0x10 | counter])
-        out.append((header + payload[start:start + PACKET - 4]).ljust(PACKET, b"\xff"))
-        counter = (counter + 1) & 0x0F
-    return out, counter
-
-
 def _withEIT(source: bytes, seconds: float) -> tuple[bytes, int]:
     """``source`` with an EIT present/following pair per service every half
     second of stream (spread by packet count); returns it and the number of
     distinct events written."""
     from Kamaelia.Device.DVB.Parse.ParseEventInformationTable import eitSection
+    from Kamaelia.Support.DVB.TransportStream import sectionPackets
     base = datetime(2026, 12, 4, 18, 0, tzinfo=timezone.utc)
     total = len(source) // PACKET
     bursts = max(1, int(seconds * 2))
@@ -122,7 +111,7 @@ def _withEIT(source: bytes, seconds: float) -> tuple[bytes, int]:
                 section = eitSection(0x4E, serviceId, TSID, ONID, version=version % 32,
                                      section_number=number, last_section_number=1,
                                      events=[event])
-                packets, counter = _packets(0x12, section, counter)
+                packets, counter = sectionPackets(0x12, section, counter)
                 pieces.extend(packets)
     pieces.append(source[bursts * every * PACKET:])
     versions = (bursts - 1) // 4 + 1

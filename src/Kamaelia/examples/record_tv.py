@@ -31,6 +31,7 @@ from Kamaelia.Apps.TVRecorder.recorder import ChannelSelection, Recorder
 from Kamaelia.Apps.TVRecorder.sources import TransportStreamSource
 from Kamaelia.Chassis.Pipeline import Pipeline
 from Kamaelia.Device.DVB.Parse.ParseEventInformationTable import eitSection
+from Kamaelia.Support.DVB.TransportStream import sectionPackets
 
 EXAMPLE_EXPECT = (
     "News 24: Morning News (already running when the stream began)\n"
@@ -59,8 +60,11 @@ def makeMultiplex(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def eitPackets(serviceId: int, titles: list[str], changed: bool, counter: int) -> list[bytes]:
-    """What is on now and next, as a broadcaster sends it: two sections, in packets."""
+def eitPackets(serviceId: int, titles: list[str], changed: bool,
+               counter: int) -> tuple[list[bytes], int]:
+    """What is on now and next, as a broadcaster sends it: two sections, in
+    packets of PID 0x12 with continuity counters from ``counter``; the packets
+    and the next counter."""
     now, following = (titles[1], None) if changed else (titles[0], titles[1])
     events = [{"event_id": serviceId * 10 + titles.index(now), "running_status": 4,
                "name": now, "start": START + timedelta(seconds=3 if changed else -1),
@@ -72,9 +76,9 @@ def eitPackets(serviceId: int, titles: list[str], changed: bool, counter: int) -
     for number, event in enumerate(events):
         section = eitSection(0x4E, serviceId, 1, 1, version=int(changed), section_number=number,
                              last_section_number=1, events=[event])
-        header = bytes([0x47, 0x40, 0x12, 0x10 | (counter + len(packets)) % 16, 0])
-        packets.append((header + section).ljust(188, b"\xff"))     # (a section fits one)
-    return packets
+        more, counter = sectionPackets(0x12, section, counter)     # the EIT's PID
+        packets += more
+    return packets, counter
 
 
 def withEIT(stream: bytes) -> bytes:
@@ -85,8 +89,8 @@ def withEIT(stream: bytes) -> bytes:
     for index, packet in enumerate(packets):
         if index % every == 0:
             for serviceId, (_name, titles) in CHANNELS.items():
-                tables = eitPackets(serviceId, titles, index >= len(packets) // 2, counter)
-                counter += len(tables)
+                tables, counter = eitPackets(serviceId, titles, index >= len(packets) // 2,
+                                             counter)
                 out += tables
         out.append(packet)
     return b"".join(out)

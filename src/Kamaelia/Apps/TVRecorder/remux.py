@@ -210,7 +210,8 @@ from Kamaelia.Device.DVB.Parse.ParseProgramAssociationTable import \
 from Kamaelia.Device.DVB.Parse.ParseProgramMapTable import parseProgramMapTableSection
 from Kamaelia.Support.DVB.CRC import crc32mpeg2
 from Kamaelia.Support.DVB.TransportStream import (
-    NULL_PID, PACKET_SIZE, Continuity, ContinuityChecker, PacketReader, SectionAssembler)
+    NULL_PID, PACKET_SIZE, Continuity, ContinuityChecker, PacketReader, SectionAssembler,
+    sectionPackets)
 
 __all__ = ["ServiceRemuxer", "ServiceRemux", "KEYFRAME_PATIENCE", "TRANSITION_PACKETS"]
 
@@ -225,7 +226,6 @@ _FIRST_STREAM_PID = 0x20
 KEYFRAME_PATIENCE = 250
 #: At most this many packets of a new file are held back while the old one ends.
 TRANSITION_PACKETS = 2048
-_PAYLOAD = PACKET_SIZE - 4
 _START_CODE = b"\x00\x00\x01"
 
 
@@ -282,15 +282,9 @@ def _startsDecodable(data: bytes, streamType: int) -> bool:
 
 
 def _psiPackets(pid: int, section: bytes) -> list[bytes]:
-    """``section`` in packets of ``pid`` (pointer_field 0, 0xFF stuffing),
-    continuity counter 0: :func:`_stamped` gives each its counter."""
-    payload = b"\x00" + section
-    packets = []
-    for at in range(0, len(payload), _PAYLOAD):
-        start = 0x40 if at == 0 else 0x00
-        head = bytes([0x47, start | pid >> 8, pid & 0xFF, 0x10])
-        packets.append(head + payload[at:at + _PAYLOAD].ljust(_PAYLOAD, b"\xff"))
-    return packets
+    """``section`` in packets of ``pid``, continuity counter 0 (packed once;
+    :func:`_stamped` gives each copy written its counters)."""
+    return sectionPackets(pid, section)[0]
 
 
 def _stamped(packets: list[bytes], counter: int) -> tuple[list[bytes], int]:

@@ -37,6 +37,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
+from urllib.parse import quote
 
 from Axon.Component import component
 from Kamaelia._shutdown import runUntilShutdown
@@ -185,13 +186,8 @@ def _link(state: RecorderState, path: str, label: str) -> str:
         relative = Path(path).resolve().relative_to(state.out.resolve())
     except ValueError:
         return html.escape(label)
-    href = "files/" + "/".join(_quote(part) for part in relative.parts)
+    href = "files/" + "/".join(quote(part) for part in relative.parts)
     return f'<a href="{href}">{html.escape(label)}</a>'
-
-
-def _quote(part: str) -> str:
-    from urllib.parse import quote
-    return quote(part)
 
 
 def page(state: RecorderState) -> str:

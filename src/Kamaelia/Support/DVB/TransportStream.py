@@ -121,6 +121,12 @@ other reason). Tables are sent again and again (a PAT ten times a
 second), so the assembler remembers the last few dozen sections whose CRC
 it checked and does not compute it again for a copy.
 
+:func:`sectionPackets` ``(pid, section, counter=0)`` is the other way
+round, for writers: a section in packets of ``pid`` (``pointer_field`` 0,
+so it starts in a packet of its own; the rest of the last packet is 0xFF
+stuffing), with continuity counters from ``counter``; it returns the
+packets and the next counter.
+
 :class:`StreamClock` turns PCRs into seconds of stream: ``feed(packet)``
 takes packets of any PID, follows the PCRs of the first PID seen carrying
 one (a multiplex's services usually share one clock), and ``seconds`` is
@@ -146,7 +152,7 @@ from Kamaelia.Support.DVB.CRC import dvbcrc
 
 __all__ = ["PACKET_SIZE", "SYNC_BYTE", "NULL_PID", "ALL_PIDS", "TransportStreamError",
            "PacketReader", "detectPacketSize", "Header", "packetHeader", "pidOf",
-           "Continuity", "ContinuityChecker", "SectionAssembler", "StreamClock", "PCR_HZ"]
+           "Continuity", "ContinuityChecker", "SectionAssembler", "sectionPackets", "StreamClock", "PCR_HZ"]
 
 Buffer = Union[bytes, bytearray, memoryview]
 
@@ -663,6 +669,29 @@ class SectionAssembler:
                 known[section] = None
         self.sections += 1
         out.append(section)
+
+
+# ------------------------------------------------------------ writing PSI
+
+def sectionPackets(pid: int, section: Buffer, counter: int = 0) -> tuple[list[bytes], int]:
+    """sectionPackets(pid, section, counter=0) -> (packets, next counter)
+
+    ``section`` (a whole section, CRC included) in 188-byte packets of
+    ``pid``: the first starts it (``payload_unit_start_indicator``, a
+    ``pointer_field`` of 0), the last is padded with 0xFF. Raises
+    TransportStreamError for a PID or counter out of range.
+    """
+    if not 0 <= pid < NULL_PID or not 0 <= counter <= 0x0F:
+        raise TransportStreamError(f"sectionPackets: pid must be 0 to {NULL_PID - 1:#x} and "
+                                   f"counter 0 to 15, not {pid!r} and {counter!r}")
+    payload = b"\x00" + bytes(section)
+    packets = []
+    for at in range(0, len(payload), PACKET_SIZE - 4):
+        start = 0x40 if at == 0 else 0x00
+        head = bytes([SYNC_BYTE, start | pid >> 8, pid & 0xFF, 0x10 | counter])
+        packets.append((head + payload[at:at + PACKET_SIZE - 4]).ljust(PACKET_SIZE, b"\xff"))
+        counter = (counter + 1) & 0x0F
+    return packets, counter
 
 
 # -------------------------------------------------------------- the clock

@@ -158,6 +158,22 @@ def test_a_source_that_stops_is_retried_and_nothing_is_lost(
         == ["Film", "Late", "News"]
 
 
+def test_several_sources_at_once(stream: InsertedTables, tmp_path: Path) -> None:
+    other = makeMultiplex(tmp_path / "other.ts", [Service(5, "ITV2", "ITV")], seconds=3)
+    otherTables = insertEIT(other.path, tmp_path / "other-eit.ts",
+                            {5: [Programme(51, "Quiz Night", "", BASE, 60 * SECOND)]})
+    out = tmp_path / "recordings"
+    program = Program("record", "--source", str(stream.path), "--source", str(otherTables.path),
+                      "--channel", "BBC ONE", "--channel", "ITV2", "--out", str(out),
+                      "--no-transcode", cwd=tmp_path)
+    assert program.finish() == 0, "".join(program.lines)
+    assert sorted(p.stem.split(" ", 2)[2] for p in (out / "BBC ONE").glob("*.ts")) \
+        == ["Film", "Late", "News"]
+    [quiz] = (out / "ITV2").glob("*.ts")
+    assert quiz.stem.endswith("Quiz Night") and ffprobeDuration(quiz) > 1.0
+    assert f"from {stream.path}, {otherTables.path} into" in "".join(program.lines)
+
+
 def test_live_hls_while_recording_from_a_file(stream: InsertedTables, tmp_path: Path) -> None:
     out = tmp_path / "recordings"
     program = Program("record", "--source", str(stream.path), "--channel", "BBC TWO",

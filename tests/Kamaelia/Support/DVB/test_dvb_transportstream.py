@@ -703,3 +703,30 @@ def test_the_clock_counts_seconds_of_the_first_pcr_pid_across_the_wrap() -> None
     assert clock.seconds == 1.5
     clock.feed(_pcrPacket(0x100, 61 * PCR_HZ))
     assert clock.seconds == 2.5
+
+
+# --------------------------------------------------------- sectionPackets
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 0x1FFE), st.binary(min_size=5, max_size=1000), st.integers(0, 15))
+def test_written_sections_are_read_back_whole(pid: int, body: bytes, counter: int) -> None:
+    from Kamaelia.Support.DVB.TransportStream import sectionPackets
+
+    length = len(body) + 4
+    head = bytes([0x80, 0xB0 | length >> 8, length & 0xFF])   # table 0x80, long form (5+ bytes)
+    section = head + body + crc32mpeg2(head + body).to_bytes(4, "big")
+    packets, after = sectionPackets(pid, section, counter)
+    assert all(len(p) == TS.PACKET_SIZE and pidOf(p) == pid for p in packets)
+    assert [p[3] & 0x0F for p in packets] == [(counter + n) % 16 for n in range(len(packets))]
+    assert after == (counter + len(packets)) % 16
+    assembler = SectionAssembler()
+    assert [s for p in packets for s in assembler.feed(p)] == [section]
+
+
+def test_writing_refuses_a_pid_or_counter_out_of_range() -> None:
+    from Kamaelia.Support.DVB.TransportStream import sectionPackets
+
+    with pytest.raises(TransportStreamError, match="not 8191"):
+        sectionPackets(0x1FFF, b"\x00\x00\x00")
+    with pytest.raises(TransportStreamError, match="and 16"):
+        sectionPackets(0, b"\x00\x00\x00", 16)
