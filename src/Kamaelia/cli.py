@@ -4,7 +4,7 @@ Example Usage
 -------------
 ::
 
-    $ kamaelia demo                       # a small Pipeline at work on built-in text
+    $ kamaelia demo                       # a tour: a chat system on loopback, shown live, 20 s
     $ kamaelia demo --help                # what the demo is, and what each line it prints means
     $ kamaelia -v demo                    # the same, with debugging detail on standard error
     $ kamaelia examples                   # the example programs installed with Kamaelia
@@ -95,47 +95,75 @@ _LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 # -- kamaelia demo -------------------------------------------------------
 
 _DEMO_HELP = """\
-Run a small Pipeline on four lines of "The Walrus and the Carpenter" and
-print every message as it leaves each stage:
+A tour of Kamaelia: a small real system runs on this machine's loopback
+address for 20 seconds (--seconds to change; Ctrl-C ends it early), and
+every message is printed as it passes a component:
 
-    DataSource(verse) -> Tap("source") -> split into words -> Tap("words")
-        -> WordTally -> Tap("tally") -> keep the report -> ConsoleEchoer
+  * a chat server: a ServerCore running, for each connection, a Graphline
+    (LineSplit -> PublishTo("demo chat"); SubscribeTo("demo chat") -> client)
+    and the Backplane("demo chat") that joins the connections;
+  * four scripted clients, alice, bob, carol and dave, each a Pipeline
+    (Speaker -> TCPClient -> LineSplit -> Listener), that join, talk and
+    leave on a timetable, so that components come and go;
+  * the live topology page: open the URL it prints in a browser to watch
+    the components, their boxes and links, and the messages waiting.
 
-What the output means (each line of output, then "^" and what it is):
+What the output means (a line of output, then "^" and what it is):
 
-  Kamaelia demo: DataSource -> split words -> tally -> console
-  (each line below is one message leaving a stage)
-            ^ the header: the stages, in order
-      source -> 'The time has come, the Walrus said,'
-            ^ one line of the verse, leaving the DataSource
-       words -> ['the', 'time', 'has', 'come', 'the', 'walrus', 'said']
-            ^ that line split into lower-case words
-       tally -> (7, 7)
-            ^ WordTally's running count: (words in this line, words so far)
-       tally -> "\\n22 words, 17 different; most common: 'of' x3, ..."
-            ^ the report WordTally sends when the DataSource has finished
-              (its producerFinished has reached WordTally), as it ends
-  22 words, 17 different; most common: 'of' x3, 'and' x3, 'the' x2
-            ^ the same report, printed by the ConsoleEchoer at the end of
-              the Pipeline; then every component has ended, and so does
-              the command (exit status 0)
+  Kamaelia demo: a chat server on 127.0.0.1:PORT and four scripted clients, for 20 s
+  Watch it live: http://127.0.0.1:PORT/
+            ^ the chat server's address and the live page's (free ports)
+     0.5s  alice   joins   (connects to 127.0.0.1:PORT)
+            ^ seconds since the start; a client's Pipeline is started
+     2.0s  alice   says    hello? is anyone here?
+            ^ her Speaker sends a line to her TCPClient, to the server
+     2.0s  chat    relays  alice: hello? is anyone here?
+            ^ the Backplane carries it (a ChatLog subscribed to it says so)
+     2.0s  bob     hears   alice: hello? is anyone here?
+            ^ it reached bob's connection and came out of his Listener;
+              everyone connected hears every line, their own too
+    14.5s  carol   leaves
+            ^ her Speaker sends producerFinished: her TCPClient closes the
+              connection, her components end, and the server's for her too
+  Summary: 4 clients joined and 4 left; 16 lines said, 16 relayed, 50 heard; ...
+            ^ at the end: when every client has left, the server, the
+              Backplane and the page are sent producerFinished (the server
+              serverShutdown), every component ends, and so does the command
+              (exit status 0); the summary ends with a count of the words said
 
-The stages' lines interleave: each component runs when the scheduler gives it
-a turn, so the source may send its next line before the tally has shown the
-last one. The order within one stage is always the order of the verse.
+  kamaelia demo [--seconds N] [--port P]
 
 With "kamaelia -v demo", standard error also shows debugging detail: the
-components built (with their names), and each stage passing the
-producerFinished on as it ends; and if a system run this way ever hangs,
-Ctrl-C reports what each component still alive is waiting for. The demo's
-code is Kamaelia.Apps.Demo.
+components built (with their names), each client leaving, and each part of
+the system told to stop; and if a system run this way ever hangs, Ctrl-C
+reports what each component still alive is waiting for. The demo's code is
+Kamaelia.Apps.Demo; to look at a system of your own, see "kamaelia inspect".
 """
 
 
+def _demoArguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seconds", type=float, default=20.0, metavar="N",
+                        help="how long the script runs (default 20; its times scale with N)")
+    parser.add_argument("--port", type=int, default=0, metavar="P",
+                        help="the live page's port (default 0: a free one, printed)")
+
+
 def _demo(args: argparse.Namespace) -> int:
+    if not args.seconds > 0:
+        print(f"kamaelia demo: --seconds must be a number of seconds > 0, got {args.seconds:g}",
+              file=sys.stderr)
+        return 2
+    if not 0 <= args.port <= 65535:
+        print(f"kamaelia demo: --port must be a port from 0 to 65535, got {args.port}",
+              file=sys.stderr)
+        return 2
     from Kamaelia.Apps.Demo import runDemo
-    runDemo()
-    return 0
+    try:
+        return runDemo(seconds=args.seconds, port=args.port)
+    except OSError as exc:
+        print(f"kamaelia demo: cannot serve the page on port {args.port}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 # -- kamaelia examples ---------------------------------------------------
@@ -498,8 +526,9 @@ class _Subcommand(NamedTuple):
 
 
 _SUBCOMMANDS: dict[str, _Subcommand] = {
-    "demo": _Subcommand("run a small Pipeline on built-in text and show every message",
-                        _DEMO_HELP, None, _demo),
+    "demo": _Subcommand("a tour: a chat server and scripted clients on loopback for 20 s, "
+                        "every message shown, drawn live in your browser",
+                        _DEMO_HELP, _demoArguments, _demo),
     "examples": _Subcommand("list the example programs installed with Kamaelia, "
                             "or run or show one",
                             _EXAMPLES_HELP, _examplesArguments, _examplesCommand),

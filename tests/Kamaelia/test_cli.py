@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import ast
 import importlib.resources
+import io
 import logging
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import zipfile
 from collections import Counter
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import pytest
 from test_examples import declared
 
 import Kamaelia
 from Kamaelia import cli
-from Kamaelia.Apps.Demo import VERSE
+from Kamaelia.Apps.Demo import SCRIPT
+from Kamaelia.Apps.Demo.chat import words
+from Kamaelia.Apps.Demo.narrator import Narrator
 from Kamaelia.cli import main
 
 
@@ -30,25 +34,6 @@ def test_version_prints_the_version_and_exits_0(capsys: pytest.CaptureFixture[st
         main(["--version"])
     assert caught.value.code == 0
     assert capsys.readouterr().out.strip() == f"kamaelia {Kamaelia.__version__}"
-
-
-def test_demo_returns_0_and_prints_the_words_summary_line(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
-    words = [w.strip(",.:;").lower() for line in VERSE for w in line.split()]
-    tally = Counter(words)
-    common = ", ".join(f"{w!r} x{n}" for w, n in tally.most_common(3))
-    summary = f"{len(words)} words, {len(tally)} different; most common: {common}"
-    assert summary == "22 words, 17 different; most common: 'of' x3, 'and' x3, 'the' x2"
-    out = capsys.readouterr().out
-    assert summary in out.splitlines()
-
-
-def test_demo_shows_each_verse_line_leaving_the_source(capsys: pytest.CaptureFixture[str]) -> None:
-    main(["demo"])
-    out = capsys.readouterr().out
-    for line in VERSE:
-        assert re.search(r"source -> " + re.escape(repr(line)), out)
 
 
 def test_no_subcommand_prints_help_and_returns_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -61,6 +46,116 @@ def test_an_unknown_subcommand_exits_with_status_2(capsys: pytest.CaptureFixture
         main(["nosuchcommand"])
     assert caught.value.code == 2
     assert "nosuchcommand" in capsys.readouterr().err
+
+
+# -- kamaelia demo -------------------------------------------------------
+# One run of the command, as a user runs it (and as CI does, grepping its
+# summary), shared by the tests that read what it prints.
+
+DEMO_SECONDS = 3
+VERBS = ("joins", "says", "relays", "hears", "leaves")
+EVENT = re.compile(r" *(?P<at>\d+\.\d)s  (?P<who>\S+) +(?P<verb>\w+)(?: +(?P<text>.*))?")
+SUMMARY = re.compile(r"Summary: (?P<joins>\d+) clients joined and (?P<leaves>\d+) left; "
+                     r"(?P<says>\d+) lines said, (?P<relays>\d+) relayed, "
+                     r"(?P<hears>\d+) heard; (?P<words>\d+) words, (?P<different>\d+) "
+                     r"different; most common: (?P<common>.*)")
+
+
+class DemoRun(NamedTuple):
+    status: int
+    lines: list[str]            # standard output, without the blank lines
+    err: str
+
+    def events(self) -> list[tuple[str, str, str]]:
+        """(who, verb, text) of each narrated line, in the order printed."""
+        found = [EVENT.fullmatch(line) for line in self.lines]
+        return [(m["who"], m["verb"], m["text"] or "") for m in found
+                if m is not None and m["verb"] in VERBS]
+
+    def summary(self) -> re.Match[str]:
+        summary = SUMMARY.fullmatch(self.lines[-1]) if self.lines else None
+        assert summary is not None, "\n".join(self.lines[-3:]) + self.err
+        return summary
+
+
+@pytest.fixture(scope="module")
+def demoRun() -> DemoRun:
+    done = _kamaelia("demo", "--seconds", str(DEMO_SECONDS))
+    return DemoRun(done.returncode, [line for line in done.stdout.splitlines() if line],
+                   done.stderr)
+
+
+def _scriptLines() -> list[tuple[str, str]]:
+    return [(role.name, text) for role in SCRIPT for _, text in role.lines]
+
+
+def test_demo_exits_0_and_ends_with_the_summary_line(demoRun: DemoRun) -> None:
+    assert (demoRun.status, demoRun.err) == (0, "")
+    assert demoRun.lines[-1].startswith("Summary: ")
+    assert re.search(r"words, .* different", demoRun.lines[-1])      # what CI greps for
+
+
+def test_demo_says_and_relays_every_line_of_the_script_once(demoRun: DemoRun) -> None:
+    events = demoRun.events()
+    said = [(who, text) for who, verb, text in events if verb == "says"]
+    relayed = [(who, text) for who, verb, text in events if verb == "relays"]
+    assert Counter(said) == Counter(_scriptLines())
+    assert {who for who, _ in relayed} == {"chat"}
+    assert Counter(tuple(text.split(": ", 1)) for _, text in relayed) == Counter(_scriptLines())
+    for name, text in _scriptLines():               # each relayed after it is said
+        assert (events.index((name, "says", text))
+                < events.index(("chat", "relays", f"{name}: {text}")))
+
+
+def test_the_summarys_counts_are_those_of_the_lines_printed(demoRun: DemoRun) -> None:
+    summary = demoRun.summary()
+    printed = Counter(verb for _, verb, _ in demoRun.events())
+    assert {verb: int(summary[verb]) for verb in VERBS} == {verb: printed[verb] for verb in VERBS}
+    assert printed["joins"] == printed["leaves"] == len(SCRIPT)
+    assert printed["hears"] >= printed["relays"] > 0
+
+
+def test_the_summarys_word_count_is_that_of_the_scripts_lines(demoRun: DemoRun) -> None:
+    tally = Counter(word for name, text in _scriptLines() for word in words(f"{name}: {text}"))
+    summary = demoRun.summary()
+    assert (int(summary["words"]), int(summary["different"])) == (sum(tally.values()), len(tally))
+    common = [(ast.literal_eval(m["word"]), int(m["n"])) for m in
+              re.finditer(r"(?P<word>'[^']*'|\"[^\"]*\") x(?P<n>\d+)", summary["common"])]
+    assert len(common) == 3
+    for word, n in common:                  # the three most common (ties in any order)
+        assert tally[word] == n
+        assert all(count <= n for other, count in tally.items()
+                   if other not in dict(common))
+
+
+def test_nobody_hears_a_line_before_joining_or_after_leaving(demoRun: DemoRun) -> None:
+    joined: set[str] = set()
+    left: set[str] = set()
+    relayed: set[str] = set()
+    for who, verb, text in demoRun.events():
+        if verb == "joins":
+            joined.add(who)
+        elif verb == "leaves":
+            assert who in joined and who not in left, (who, verb)
+            left.add(who)
+        elif verb == "relays":
+            relayed.add(text)
+        elif verb == "hears":
+            assert who in joined, f"{who} hears {text!r} before joining"
+            assert who not in left, f"{who} hears {text!r} after leaving"
+            assert text in relayed, f"{who} hears {text!r}, which was never relayed"
+    assert joined == left == {role.name for role in SCRIPT}
+
+
+def test_the_header_gives_the_chat_servers_address_and_the_live_pages_url(
+        demoRun: DemoRun) -> None:
+    chat = re.fullmatch(r"Kamaelia demo: a chat server on 127\.0\.0\.1:(\d+) and four "
+                        rf"scripted clients, for {DEMO_SECONDS} s", demoRun.lines[0])
+    page = re.fullmatch(r"Watch it live: http://127\.0\.0\.1:(\d+)/", demoRun.lines[1])
+    assert chat is not None and page is not None, demoRun.lines[:2]
+    assert 0 < int(page[1]) < 65536 and page[1] != chat[1]
+    joins = [text for _, verb, text in demoRun.events() if verb == "joins"]
+    assert joins == [f"(connects to 127.0.0.1:{chat[1]})"] * len(SCRIPT)
 
 
 # -- the global options --------------------------------------------------
@@ -115,19 +210,32 @@ def test_vv_also_asks_for_the_interrupt_traceback(monkeypatch: pytest.MonkeyPatc
     assert seen == {"level": logging.DEBUG, "diagnose": "1", "traceback": "1"}
 
 
-def test_verbose_demo_logs_the_components_and_the_shutdown_passing_on(
+def test_verbose_demo_logs_the_components_each_client_leaving_and_each_part_stopped(
         caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["-v", "demo"]) == 0
-    demo = [r.getMessage() for r in caplog.records if r.name == "Kamaelia.Apps.Demo"]
-    assert re.fullmatch(r"built Kamaelia\.Chassis\.Pipeline\.Pipeline_\d+: "
-                        r"Kamaelia\.Util\.DataSource\.DataSource_\d+ -> .*"
-                        r" -> Kamaelia\.Util\.Console\.ConsoleEchoer_\d+", demo[0])
-    for label in ("source", "words", "tally"):
-        assert any(re.fullmatch(rf"Kamaelia\.Apps\.Demo\.Tap_\d+ \({label}\): producerFinished"
-                                r" arrived on control; passing it on, then ending", m)
-                   for m in demo), demo
-    assert re.fullmatch(r"Kamaelia\.Chassis\.Pipeline\.Pipeline_\d+ has ended, "
-                        r"and every component in it", demo[-1])
+    assert main(["-v", "demo", "--seconds", "2"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("Summary: ")
+    records = [r for r in caplog.records if r.name == "Kamaelia.Apps.Demo"]
+    assert {r.levelname for r in records} == {"DEBUG"}       # (-v only)
+    demo = [r.getMessage() for r in records]
+    built = re.fullmatch(r"built (.*)", demo[0])
+    assert built is not None, demo[0]
+    parts = built[1].split(", ")
+    kinds = [re.sub(r"^Kamaelia\.[\w.]+\.(\w+)_\d+$", r"\1", part) for part in parts]
+    assert kinds == ["TopologyServer", "ServerCore", "Backplane", "Pipeline", "Director"]
+    page, server, backplane, chatLog, director = parts
+    leaving = [next((i for i, m in enumerate(demo) if re.fullmatch(
+                   rf"Kamaelia\.Apps\.Demo\.clients\.Speaker_\d+ \({role.name}\) leaves: "
+                   r"producerFinished out of signal", m)), None) for role in SCRIPT]
+    assert None not in leaving, demo
+    stops = [(i, m) for i, m in enumerate(demo)
+             if m.startswith(f"{director}: every client has left; ")]
+    assert [m for _, m in stops] == [f"{director}: every client has left; {message} to {part}"
+                                     for message, part in [("serverShutdown", server),
+                                                           ("producerFinished", chatLog),
+                                                           ("producerFinished", backplane),
+                                                           ("producerFinished", page)]]
+    assert max(i for i in leaving if i is not None) < stops[0][0]
+    assert demo[-1] == "every component has ended"
 
 
 def test_help_lists_every_subcommand_with_its_summary(
@@ -143,23 +251,73 @@ def test_help_lists_every_subcommand_with_its_summary(
 
 # -- kamaelia demo --help ------------------------------------------------
 
+def _narrated(at: float, who: str, verb: str, text: str) -> str:
+    """The line the demo's Narrator prints for this, ``at`` seconds in."""
+    out = io.StringIO()
+    times = iter([0.0, at])
+    Narrator(out, clock=lambda: next(times)).tell(who, verb, text)
+    return out.getvalue().rstrip("\n")
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+|PORT", "N", line)
+
+
 def test_demo_help_explains_every_kind_of_line_the_demo_prints(
-        capsys: pytest.CaptureFixture[str]) -> None:
+        demoRun: DemoRun, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["demo", "--help"])
     assert caught.value.code == 0
     helpText = capsys.readouterr().out
     assert "usage: kamaelia demo" in helpText
-    main(["demo"])
-    lines = [line for line in capsys.readouterr().out.splitlines() if line]
-    header, summary = lines[:2], lines[-1]
-    for line in [*header, summary]:          # shown verbatim in the help
-        assert f"  {line}\n" in helpText
-    stages = {line.split("->")[0] + "->" for line in lines[2:-1]}
-    assert stages == {"    source ->", "     words ->", "     tally ->"}
-    for stage in stages:                     # each kind of line, with its meaning after it
-        assert re.search(rf"\n  {re.escape(stage)} .*\n +\^ \w", helpText), stage
+    assert {verb for _, verb, _ in demoRun.events()} == set(VERBS)
+    for verb in VERBS:              # an example of each, with its meaning after it
+        example = re.search(rf"^  ( *\d+\.\ds  \w+ +{verb}\b.*)\n +\^ \S", helpText, re.M)
+        assert example is not None, verb
+        shown = EVENT.fullmatch(example[1])
+        assert shown is not None
+        assert example[1] == _narrated(float(shown["at"]), shown["who"], shown["verb"],
+                                       shown["text"] or "")     # laid out as printed
+    header = re.search(r"^  (Kamaelia demo: .*)\n  (Watch it live: .*)\n +\^ \S",
+                       helpText, re.M)
+    assert header is not None
+    assert [_shape(line) for line in header.groups()] == [_shape(line)
+                                                          for line in demoRun.lines[:2]]
+    summary = re.search(r"^  (Summary: .*)\.\.\.\n +\^ \S", helpText, re.M)
+    assert summary is not None
+    assert _shape(demoRun.lines[-1]).startswith(_shape(summary[1]))
     assert "producerFinished" in helpText and "kamaelia -v demo" in helpText
+
+
+@pytest.mark.parametrize("option, value", [("--seconds", "0"), ("--seconds", "-1"),
+                                           ("--port", "70000")])
+def test_demo_with_a_bad_seconds_or_port_exits_2_naming_the_value(
+        option: str, value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", option, value]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert re.fullmatch(rf"kamaelia demo: {option} must be .*, got {value}\n", captured.err)
+
+
+def test_demo_with_seconds_that_are_not_a_number_exits_2_naming_them(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["demo", "--seconds", "soon"])
+    assert caught.value.code == 2
+    assert "invalid float value: 'soon'" in capsys.readouterr().err
+
+
+def test_demo_with_its_page_port_in_use_exits_1_saying_so(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["demo", "--port", str(port)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"kamaelia demo: cannot serve the page on port {port}: ")
+    assert "Address already in use" in captured.err
 
 
 # -- kamaelia examples ---------------------------------------------------

@@ -5,7 +5,7 @@ of the ``kamaelia`` command.
 
 Modules
 -------
-* ``Demo`` -- the ``kamaelia demo`` system: a Pipeline at work on built-in text
+* ``Demo`` -- the ``kamaelia demo`` tour: a chat server and scripted clients on loopback, narrated and drawn live
 * ``Grey`` -- ``kamaelia grey``: a greylisting SMTP proxy (and Postfix policy service)
 * ``SA`` -- small utility components contributed by Stephen Anderson (ticks,
   a data sink, a time-to-live chassis)

@@ -50,8 +50,10 @@ by ``wire()``, which makes all the links or none and names the offending
 link in its error. Its ``main`` runs the children until all have ended.
 While its own ``"control"`` leads to no running child (it was never linked,
 or the child it led to has ended), it passes what arrives there to every
-running child whose ``"control"`` inbox nothing is linked to, or, if there is
-none, to every running child: so it can always be shut down. Messages on its
+running child whose ``"control"`` inbox no running sibling is linked to
+(links from outside the chassis, such as a Backplane's to a
+``SubscribeTo``, do not count), or, if there is none, to every running
+child: so it can always be shut down. Messages on its
 other inboxes that lead nowhere are logged and dropped. It sends its own
 message on ``"signal"`` when it ends only if no child's ``"signal"`` was
 linked to its ``"signal"``.
@@ -313,9 +315,16 @@ class WiredChassis(Chassis):
         return list(self.components)
 
     def controlTargets(self) -> list[component]:
-        """Running children with a "control" inbox nothing is linked to (else all running)."""
+        """Running children whose "control" no running sibling is linked to (else all running).
+
+        Only links from siblings count, as 1.14 judged by the chassis's own
+        wiring: a child subscribed to a Backplane has the backplane's hub
+        linked to its "control", and must still be told to stop.
+        """
         live = [child for child in self.liveChildren() if "control" in child.inboxes]
-        free = [child for child in live if not child.inboxes["control"].sources]
+        free = [child for child in live
+                if not any(source.owner in live and source.owner is not child
+                           for source in child.inboxes["control"].sources)]
         return free or live
 
     def handleOwnInboxes(self) -> None:

@@ -226,6 +226,41 @@ def test_once_the_child_its_control_led_to_has_ended_the_graphline_can_still_be_
     assert rest.control == [message]
 
 
+@both_shutdowns
+def test_a_link_from_outside_to_a_childs_control_does_not_keep_the_shutdown_from_it(
+        run_rounds: RunRounds, kind: type) -> None:
+    # As 1.14 judged by its own linkages: a child whose "control" something
+    # outside links to (a Backplane's hub does, to every SubscribeTo) is
+    # still a child nothing in the Graphline tells to stop.
+    a, b = Collector(), Collector()
+    g = Graphline(A=a, B=b)
+    outsider = Emitter([])
+    outsider.link((outsider, "signal"), (b, "control"))
+    message = kind()
+    g.inboxes["control"].append(message)
+    g.activate()
+    assert run_rounds(100) is True
+    assert a.control == [message] and b.control == [message]
+
+
+def test_a_graphline_with_a_backplane_subscriber_ends_on_shutdown(run_rounds: RunRounds) -> None:
+    from Kamaelia.Util.Backplane import Backplane, PublishTo, SubscribeTo
+
+    backplane = Backplane("graphline-shutdown")
+    hear = SubscribeTo("graphline-shutdown")
+    g = Graphline(SAY=PublishTo("graphline-shutdown"), HEAR=hear)
+    outside = watch(g)
+    backplane.activate()
+    g.activate()
+    run_rounds(20)                              # (subscribed: the hub links to its control)
+    assert hear.inboxes["control"].sources
+    g.inboxes["control"].append(producerFinished())
+    runUntil(run_rounds, lambda: bool(outside.control))
+    assert hear._isStopped() and isinstance(outside.control[0], producerFinished)
+    backplane.inboxes["control"].append(producerFinished())
+    assert run_rounds(100) is True
+
+
 def test_a_shutdown_reaches_children_whose_controls_are_all_linked_in_a_ring() -> None:
     a, b = Collector(), Collector()
     g = Graphline(A=a, B=b, linkages={("A", "signal"): ("B", "control"),
