@@ -74,6 +74,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+from types import GeneratorType as _GeneratorType
 from typing import Any, Callable, Coroutine, Iterator, Self, Union
 
 from Axon.Base import AxonObject
@@ -234,19 +235,25 @@ class microprocess(AxonObject):
             else:
                 self.__thread = getattr(self, mainmethod)()
         thread = self.__thread
+        if thread.__class__ is not _GeneratorType:     # (one check for the common case)
+            thread = self.__thread = self._steppable(thread, mainmethod)
+        rs.step = thread.__next__
+        sched = Scheduler if Scheduler is not None else self.__class__.schedulerClass.run
+        self.scheduler = rs.scheduler = sched
+        self.tracker = Tracker if Tracker is not None else self.__class__.trackerClass.getcat()
+        sched._addThread(self)
+        return self
+
+    def _steppable(self, thread: Any, mainmethod: str) -> Iterator[Any]:
+        """What ``activate`` steps for a ``main`` that did not return a generator."""
         if inspect.iscoroutine(thread):         # async def main
             from Axon.async_support import driveCoroutine
-            thread = self.__thread = driveCoroutine(self, thread)
+            return driveCoroutine(self, thread)
         if not hasattr(thread, "__next__"):
             raise TypeError(
                 f"{self.name}.{mainmethod}() must return a generator (it returned "
                 f"{type(thread).__name__!s}); did you forget a 'yield'?")
-        rs.step = thread.__next__
-        self.scheduler = Scheduler if Scheduler is not None else self.__class__.schedulerClass.run
-        rs.scheduler = self.scheduler
-        self.tracker = Tracker if Tracker is not None else self.__class__.trackerClass.getcat()
-        self.scheduler._addThread(self)
-        return self
+        return thread  # type: ignore[no-any-return]
 
     def _microprocessGenerator(self, someobject: Any, mainmethod: str = "main") -> Iterator[Any]:
         """1.14's thread of control: a generator stepping ``someobject.<mainmethod>()``.

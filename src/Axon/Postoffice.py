@@ -37,6 +37,10 @@ __all__ = ["postoffice"]
 log = logging.getLogger("Axon.Postoffice")
 
 
+#: The tables of a postoffice that has made no linkage yet: shared, never written.
+_NO_LINKS: dict[int, Any] = {}
+
+
 class postoffice:
     """postoffice(debugname="") -> new postoffice with no linkages"""
 
@@ -47,8 +51,11 @@ class postoffice:
     __slots__ = ("_links", "_byComponent", "debugname")
 
     def __init__(self, debugname: str = "") -> None:
-        self._links: dict[int, linkage] = {}
-        self._byComponent: dict[int, dict[int, linkage]] = {}
+        # Every component has a postoffice and most never link anything:
+        # both tables start as the shared empty one and are made on the
+        # first link (128 bytes a component).
+        self._links: dict[int, linkage] = _NO_LINKS
+        self._byComponent: dict[int, dict[int, linkage]] = _NO_LINKS  # type: ignore[assignment]
         self.debugname = debugname
 
     @property
@@ -79,6 +86,8 @@ class postoffice:
         thelinkage._connect()
         thelinkage.postoffice = self
         key = id(thelinkage)
+        if self._links is _NO_LINKS:
+            self._links, self._byComponent = {}, {}
         self._links[key] = thelinkage
         for end in (thelinkage.source, thelinkage.sink):
             self._byComponent.setdefault(id(end), {})[key] = thelinkage

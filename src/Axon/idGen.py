@@ -67,7 +67,17 @@ class idGen:
     def idToString(self, thing: Any, aNumId: int) -> str:
         """``"<module>.<ClassName>_<aNumId>"`` for the class of ``thing``."""
         cls = thing.__class__
-        return f"{cls.__module__}.{cls.__name__}_{aNumId}"
+        # Every component is named this way when made: each class keeps its
+        # prefix (in its own __dict__, so a subclass makes its own) rather
+        # than format three parts each time.
+        prefix = cls.__dict__.get("_idGenPrefix")
+        if prefix is None:
+            prefix = f"{cls.__module__}.{cls.__name__}_"
+            try:
+                setattr(cls, "_idGenPrefix", prefix)
+            except (TypeError, AttributeError):     # a built-in type: format every time
+                pass
+        return f"{prefix}{aNumId}"
 
     def numId(self) -> int:
         """A fresh numeric id."""
