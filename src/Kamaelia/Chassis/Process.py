@@ -50,9 +50,16 @@ wrapped in an :class:`~Axon.experimental.Process.ProcessWrapComponent`
 wired, started and shut down exactly as those chassis are -- read their
 docstrings -- while each child runs in an OS process of its own, with its
 own scheduler; messages cross by pickling over pipes, in batches. The
-chassis themselves run in the parent, and so do the messages between
-children (each hop crosses two pipes). See :mod:`Axon.experimental.Process`
-for what crosses, how, and what must be picklable.
+chassis themselves run in the parent. Each link the chassis makes between
+two of its children is carried by an OS pipe straight from one child's
+process to the other's (made when the children start, at activation), not
+relayed by the parent: that saves each message a pickle, an unpickle and
+two pipe crossings, and the parent's CPU (two CPU-bound stages on two
+cores: 1.39x a ``Pipeline`` relayed, 1.5x direct). The wrappers' links in
+the parent stay in place, unused, so wiring, shutdown and the handling of
+an ended child are exactly the Pipeline's and Graphline's. See
+:mod:`Axon.experimental.Process` for what crosses, how, and what must be
+picklable.
 
 Shutdown
 --------
@@ -78,8 +85,9 @@ by a signal or exited with a non-zero code), the chassis:
 It never waits forever: each child process is terminated if it has not
 exited in time.
 
-What it does not do: it does not restart children, and it does not connect
-children to each other directly (every message goes through the parent).
+What it does not do: it does not restart children, and links made to its
+children from outside it (or synchronous, size-limited ones) go through the
+parent as before.
 """
 
 from __future__ import annotations
@@ -110,9 +118,20 @@ class _ProcessChassis(WiredChassis):
     _terminator: Any = None
 
     def _adoptWrappers(self) -> None:
-        for child in self.childrenToStart():
+        children = self.childrenToStart()
+        for child in children:
             assert isinstance(child, ProcessWrapComponent)
             child._chassis = self
+        # Each link between two children goes straight from one child process
+        # to the other: no pickle, unpickle and two pipe crossings in this
+        # process per message (1.39x -> 1.5x a Pipeline for two CPU-bound
+        # stages on two cores; see the module docstring).
+        for linkage in list(self.postoffice.linkages):
+            source, outbox = linkage.sourcePair()
+            sink, inbox = linkage.sinkPair()
+            if (linkage.passthrough == 0 and not linkage.synchronous and source is not sink
+                    and source in children and sink in children):
+                source._routeDirect(outbox, sink, inbox)
 
     def _childFailed(self, child: ProcessWrapComponent) -> None:
         """Called by a wrapper whose process died (it has logged how)."""

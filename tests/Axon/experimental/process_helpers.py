@@ -11,7 +11,7 @@ import time
 from typing import Any, Iterator
 
 from Axon.Component import component
-from Axon.Ipc import producerFinished
+from Axon.Ipc import producerFinished, shutdownMicroprocess
 from Kamaelia._shutdown import runUntilShutdown
 
 
@@ -155,3 +155,25 @@ class Narrow(component):
             else:
                 self.pause()
             yield 1
+
+
+class Hasty(component):
+    """Passes messages on, one per turn. On producerFinished it passes on what
+    has arrived first; on shutdownMicroprocess it ends at once. (It shows
+    which of the two reached it first.)"""
+
+    def main(self) -> Iterator[Any]:
+        finishing = None
+        while True:
+            if finishing is None and self.dataReady("control"):
+                finishing = self.recv("control")
+                if isinstance(finishing, shutdownMicroprocess):
+                    break
+            if self.dataReady("inbox"):
+                self.send(self.recv("inbox"), "outbox")
+            elif finishing is not None:
+                break
+            else:
+                self.pause()
+            yield 1
+        self.send(finishing, "signal")

@@ -8,6 +8,7 @@ import os
 import pickle
 import re
 import signal
+from multiprocessing.connection import Connection
 from typing import Any, Iterator
 
 import pytest
@@ -17,15 +18,15 @@ from Axon.Ipc import errorInformation, producerFinished, shutdownMicroprocess
 from Axon.Scheduler import scheduler
 from Axon.experimental._pipes import (FrameDecoder, RemoteComponent, describeExit, dumps,
                                       encodeFrame)
-from Axon.experimental.Process import ProcessDied, ProcessWrapComponent
+from Axon.experimental.Process import ProcessDied, ProcessWrapComponent, _ChildEnd
 from Kamaelia.Chassis.Graphline import Graphline
 from Kamaelia.Chassis.Pipeline import Pipeline
 from Kamaelia.Chassis.Process import ProcessGraphline, ProcessPipeline
 from Kamaelia.Util.PureTransformer import PureTransformer
 
-from componentharness import Collector, errorsLogged, run
+from componentharness import Collector, attach, errorsLogged, run
 from process_fixtures import forkserver_started  # noqa: F401 - autouse fixture
-from process_helpers import Counter, Deaf, Narrow, Relay, Stamp, Tagger
+from process_helpers import Counter, Deaf, Hasty, Narrow, Relay, Stamp, Tagger
 
 LOGGER = "Axon.experimental.Process"
 
@@ -168,6 +169,107 @@ def test_the_1_14_import_path_gives_the_same_classes() -> None:
         experimental.ProcessTypo   # noqa: B018
 
 
+# ------------------------------------------------------ neighbours, directly
+def test_messages_between_neighbours_go_straight_from_process_to_process() -> None:
+    counter, sink = Counter(500), Collector()
+    chassis = ProcessPipeline(Stamp(), Stamp(), Stamp())
+    Pipeline(counter, chassis, sink).run()
+    assert [message for (((message, _), _), _) in sink.got] == list(range(500))
+    pids = {(one, two, three) for (((_, one), two), three) in sink.got}
+    assert len(pids) == 1 and len(set(pids.pop()) | {os.getpid()}) == 4
+    # Only the ends of the chain cross this process; the middle carries nothing.
+    first, middle, last = chassis.components
+    assert first.relayed == {"inbox": 500, "control": 1}
+    assert middle.relayed == {}
+    assert last.relayed == {"outbox": 500, "signal": 1}
+    assert all(not box for wrapper in chassis.components
+               for box in (*wrapper.inboxes.values(), *wrapper.outboxes.values()))
+    # producerFinished passed along the chain, process to process, and came home.
+    assert len(sink.control) == 1 and sink.control[0].caller is counter
+    assert multiprocessing.active_children() == []
+
+
+def test_back_pressure_and_big_messages_keep_their_order_across_three_processes() -> None:
+    blocks = [bytes([n]) * 300_000 for n in range(40)] + list(range(3000))
+    chassis = ProcessPipeline(Narrow(), Relay(), Narrow())
+    sink = run(chassis, inbox=blocks, control=[producerFinished()])
+    assert sink.got == blocks
+    assert chassis.components[1].relayed == {}
+
+
+def test_a_process_graphline_links_its_children_to_each_other_directly() -> None:
+    graph = ProcessGraphline(
+        FIRST=Tagger("first"), SECOND=Tagger("second"),
+        linkages={("self", "inbox"): ("FIRST", "inbox"),
+                  ("self", "control"): ("FIRST", "control"),
+                  ("FIRST", "tagged"): ("SECOND", "inbox"),
+                  ("FIRST", "signal"): ("SECOND", "control"),
+                  ("SECOND", "tagged"): ("self", "outbox"),
+                  ("SECOND", "signal"): ("self", "signal")})
+    sink = run(graph, inbox=["a"], control=[producerFinished()])
+    assert sink.got == [("second", ("first", "a"))]
+    assert graph.components["FIRST"].relayed == {"inbox": 1, "control": 1}
+    assert graph.components["SECOND"].relayed == {"tagged": 1, "signal": 1}
+
+
+def test_a_shutdown_passed_on_after_a_neighbour_ended_comes_after_all_it_sent() -> None:
+    # Once the first child has ended, a shutdown on the chassis's "control"
+    # goes (through the parent) to the second, which ends at once on it; as
+    # in a Pipeline, everything the first sent comes before it.
+    chassis = ProcessPipeline(Counter(5000), Hasty())
+    stop = shutdownMicroprocess()
+    chassis.components[0]._callOnCloseDown.append(
+        lambda: chassis.inboxes["control"].append(stop))
+    sink = attach(chassis)
+    scheduler.run.runThreads()
+    assert sink.got == list(range(5000))
+    assert [type(m) for m in sink.control] == [producerFinished]
+    assert multiprocessing.active_children() == []
+
+
+class Recorder(component):
+    """Records what arrives, inbox before control on each turn; ends on
+    shutdownMicroprocess."""
+
+    def __init__(self, **argd: Any) -> None:
+        super().__init__(**argd)
+        self.seen: list[Any] = []
+
+    def main(self) -> Iterator[Any]:
+        while True:
+            self.seen.extend(self.Inbox("inbox"))
+            for message in self.Inbox("control"):
+                self.seen.append(type(message))
+                if isinstance(message, shutdownMicroprocess):
+                    return
+            self.pause()
+            yield 1
+
+
+def test_the_child_end_passes_on_a_neighbours_messages_before_the_parents_later_ones() -> None:
+    # What the child side of a wrapper does, in this process, with everything
+    # already waiting in its pipes: ten batches and producerFinished from a
+    # neighbour that has ended, and a shutdown from the parent sent after.
+    fromParent, parentEnd = multiprocessing.Pipe(duplex=True)
+    readFd, writeFd = os.pipe()
+    for n in range(10):
+        batch = [("inbox", list(range(10 * n, 10 * n + 10)))]
+        os.write(writeFd, encodeFrame(dumps(("data", batch))))
+    os.write(writeFd, encodeFrame(dumps(("data", [("control", [producerFinished()])]))))
+    os.close(writeFd)
+    os.write(fromParent.fileno(),
+             encodeFrame(dumps(("data", [("control", [shutdownMicroprocess()])]))))
+    recorder = Recorder()
+    bridge = _ChildEnd(parentEnd, recorder, inputs=[Connection(readFd, writable=False)])
+    bridge.activate()
+    try:
+        scheduler.run.runThreads()
+    finally:
+        fromParent.close()
+        parentEnd.close()
+    assert recorder.seen == [*range(100), producerFinished, shutdownMicroprocess]
+
+
 # ------------------------------------------------------------------ shutdown
 def test_producerFinished_crosses_and_comes_home_as_its_sender() -> None:
     counter, sink = Counter(10), Collector()
@@ -268,6 +370,31 @@ def test_kill_9_of_a_child_is_reported_with_the_signal_and_the_chassis_ends(
     assert report.exception.exitcode == -signal.SIGKILL
     assert report.exception.pid == killer.killed[0]
     assert not alive(killer.killed[0])
+    assert chassis._isStopped() and multiprocessing.active_children() == []
+
+
+def test_a_middle_child_that_raises_is_reported_and_its_neighbours_shut_down(
+        caplog: pytest.LogCaptureFixture) -> None:
+    middle = Relay()
+    chassis = ProcessPipeline(PureTransformer(str), middle, Relay())
+    with caplog.at_level(logging.ERROR, logger=LOGGER):
+        sink = run(chassis, inbox=["a", "boom", "b"])
+    report = crashed(sink)
+    assert sink.got == ["a"]                      # sent on before the failure: not lost
+    assert middle.name in report.message and "boom in the child" in report.message
+    assert chassis._isStopped() and multiprocessing.active_children() == []
+
+
+def test_kill_9_of_a_middle_child_is_reported_and_its_neighbours_shut_down(
+        caplog: pytest.LogCaptureFixture) -> None:
+    chassis = ProcessPipeline(PureTransformer(str), Relay(), Relay())
+    chassis.inboxes["inbox"].append("pid")       # the middle one answers with its pid
+    killer = Killer(signal.SIGKILL)
+    with caplog.at_level(logging.ERROR, logger=LOGGER):
+        finish(chassis, killer)
+    assert killer.killed == [chassis.components[1].pid]
+    assert [type(m) for m in killer.control] == [errorInformation, shutdownMicroprocess]
+    assert killer.control[0].exception.exitcode == -signal.SIGKILL
     assert chassis._isStopped() and multiprocessing.active_children() == []
 
 

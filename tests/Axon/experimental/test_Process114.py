@@ -27,10 +27,14 @@ PATIENCE = 30.0
 
 def test_process_pipeline_component_runs_each_stage_in_its_own_process() -> None:
     sink = Collector()
-    Pipeline(Counter(300), ProcessPipelineComponent(Stamp(), Stamp()), sink).run()
+    chassis = ProcessPipelineComponent(Stamp(), Stamp())
+    Pipeline(Counter(300), chassis, sink).run()
     assert [first for (first, _), _ in sink.got] == list(range(300))
     inner, outer = {(inner, outer) for (_, inner), outer in sink.got}.pop()
     assert len({inner, outer, os.getpid()}) == 3
+    # From one stage to the next directly, not through this process.
+    assert [dict(stage.relayed) for stage in chassis.stages] == [
+        {"inbox": 300, "control": 1}, {"outbox": 300, "signal": 1}]
     assert isinstance(sink.control[0], producerFinished)
     assert multiprocessing.active_children() == []
 
