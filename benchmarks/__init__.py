@@ -13,18 +13,30 @@ Timings are never asserted in tests; a MISS does not change the exit status,
 a broken pipeline (messages lost) does.
 
 Modules: :mod:`.harness` (shared timing and table helpers), :mod:`._httpload`
-(the HTTP and WebSocket load generator) and one module per benchmark, whose
-docstring says what it measures and why its baseline is fair.
+(the HTTP and WebSocket load generator), :mod:`._chain` (passthrough
+pipelines of any length) and one module per benchmark, whose docstring says
+what it measures and why its baseline is fair.
 """
 
-from . import (backplane, component_cost, dvb_demux, echo_server, files, grey_proxy, http_server,
-               idle_components, idle_cpu, parser_worst_case, pipeline_asyncio_mode, pipeline_batch, pipeline_one,
-               processes, server_memory, static_download, statistics_overhead, transcoder, ui_idle,
-               websocket_echo, whiteboard)
+import importlib
+from types import ModuleType
 
-#: Benchmark modules in the order they run, by name.
-BENCHMARKS = {module.NAME: module for module in
-              (pipeline_batch, pipeline_one, pipeline_asyncio_mode, idle_components,
-               component_cost, idle_cpu, backplane, processes, files, echo_server,
-               server_memory, parser_worst_case, http_server, static_download, websocket_echo,
-               ui_idle, grey_proxy, transcoder, whiteboard, dvb_demux, statistics_overhead)}
+#: Benchmark modules in the order they run.
+_ORDER = ("pipeline_batch", "pipeline_one", "pipeline_114", "pipeline_asyncio_mode",
+          "idle_components", "component_cost", "idle_cpu", "backplane", "processes", "files",
+          "echo_server", "server_memory", "parser_worst_case", "http_server", "static_download",
+          "websocket_echo", "ui_idle", "grey_proxy", "transcoder", "whiteboard", "dvb_demux",
+          "statistics_overhead", "scale_pipeline", "scale_components", "scale_tcp",
+          "scale_backplane")
+
+
+def __getattr__(name: str) -> dict[str, ModuleType]:
+    # BENCHMARKS, by name, imported on first use: a child process that
+    # imports one helper module (benchmarks._processwork, in the process
+    # benchmark) then does not import all the others (about 50 ms each time).
+    if name != "BENCHMARKS":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    modules = [importlib.import_module(f"{__name__}.{module}") for module in _ORDER]
+    table = {module.NAME: module for module in modules}
+    globals()["BENCHMARKS"] = table
+    return table
