@@ -103,3 +103,45 @@ def test_shutdownMicroprocess_while_waiting_to_finish_stops_it_at_once(
     assert target._isStopped()
     assert signal.control == [stop]                # the stronger request wins
     assert len(errorsLogged(caplog, type(target).__module__)) == 1
+
+
+def test_with_no_limited_destination_what_waits_goes_to_each_in_turn_and_in_order(
+        run_rounds: RunRounds) -> None:
+    # The by-destination path: many messages waiting, many outboxes, no
+    # size limit anywhere, so each destination gets the whole batch at once.
+    names = [f"out{i}" for i in range(50)]
+    fan = Fanout(names)
+    sinks = [Collector() for _ in names]
+    for name, sink in zip(names, sinks):
+        fan.link((fan, name), (sink, "inbox"))
+    order: list[str] = []
+    originalSend = fan.send
+
+    def recordingSend(message: object, boxname: str = "outbox") -> None:
+        order.append(boxname)
+        originalSend(message, boxname)
+
+    fan.send = recordingSend            # type: ignore[method-assign]
+    for each in [fan, *sinks]:
+        each.activate()
+    fan.inboxes["inbox"].extend(range(30))
+    run_rounds(20)
+    assert all(sink.got == list(range(30)) for sink in sinks)
+    assert order[:30] == ["out0"] * 30 and order[30:60] == ["out1"] * 30
+
+
+def test_one_limited_destination_keeps_the_message_by_message_path(
+        run_rounds: RunRounds) -> None:
+    fan = Fanout(["a", "b"])
+    free, limited = Collector(), Collector()
+    limited.setInboxSize("inbox", 2)
+    fan.link((fan, "a"), (free, "inbox"))
+    fan.link((fan, "b"), (limited, "inbox"))
+    fan.activate()
+    free.activate()                     # "limited" never runs: its inbox fills
+    fan.inboxes["inbox"].extend(range(10))
+    run_rounds(20)
+    # Held back at the third message: "a" got only what "b" could take, plus
+    # the held one, and the rest wait in the Fanout's inbox.
+    assert free.got == [0, 1, 2] and list(limited.inboxes["inbox"]) == [0, 1]
+    assert list(fan.inboxes["inbox"]) == list(range(3, 10))
