@@ -132,6 +132,7 @@ import threading
 import time
 import weakref
 from collections import deque
+from selectors import EVENT_READ as _EVENT_READ, EVENT_WRITE as _EVENT_WRITE
 from threading import get_ident
 from typing import Any, Callable, Generator
 
@@ -481,10 +482,19 @@ class scheduler(microprocess):
                     pass
                 continue
             idle = not self._runqueue
-            if mask & selectors.EVENT_READ and callbacks[0] is not None:
-                self._guarded(callbacks[0], ())
-            if mask & selectors.EVENT_WRITE and callbacks[1] is not None:
-                self._guarded(callbacks[1], ())
+            # _guarded's work, written out: one Python call fewer per ready
+            # socket, the hottest path of a busy server.
+            onRead, onWrite = callbacks[0], callbacks[1]
+            if mask & _EVENT_READ and onRead is not None:
+                try:
+                    onRead()
+                except Exception as exc:
+                    self._callbackFailed(onRead, exc)
+            if mask & _EVENT_WRITE and onWrite is not None:
+                try:
+                    onWrite()
+                except Exception as exc:
+                    self._callbackFailed(onWrite, exc)
             if idle and self._runqueue:
                 # Run what this event woke (and what that wakes) before the
                 # next event, as an event loop runs a callback to the end: a
@@ -889,11 +899,15 @@ class scheduler(microprocess):
         try:
             callback(*args)
         except Exception as exc:
-            _dropOwnFrames(exc)
-            if self.reraiseExceptions:
-                raise
-            log.error("callback %r raised %s; the system carries on", callback,
-                      type(exc).__name__, exc_info=exc)
+            self._callbackFailed(callback, exc)
+
+    def _callbackFailed(self, callback: Callable[..., Any], exc: Exception) -> None:
+        """A scheduler-side callback raised ``exc``: re-raise or log, by the policy."""
+        _dropOwnFrames(exc)
+        if self.reraiseExceptions:
+            raise exc
+        log.error("callback %r raised %s; the system carries on", callback,
+                  type(exc).__name__, exc_info=exc)
 
     def __str__(self) -> str:
         return (f"Scheduler {self.name}: {len(self._threads)} microprocesses, "
@@ -1012,7 +1026,7 @@ def _indexOf(items: list[Any], item: Any) -> int:
 
 #: Scheduler code whose frames catch exceptions from microprocesses and callbacks.
 _OWN_CODE = frozenset({scheduler._runRound.__code__, scheduler._guarded.__code__,
-                       *_statistics.OWN_CODE})
+                       scheduler._wait.__code__, *_statistics.OWN_CODE})
 
 microprocess.setSchedulerClass(scheduler)
 scheduler.run = scheduler()

