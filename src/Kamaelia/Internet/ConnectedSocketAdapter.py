@@ -651,7 +651,7 @@ class ConnectedSocketAdapter(component):
             self._stopReading()
             self._whenTaken()
             return False
-        if len(outbox) >= self._receiveLimit:
+        if len(sink.q) >= self._receiveLimit:    # (len(outbox), without Box.__len__'s call)
             self._stopReading()       # the protocol is behind: resume when it takes one
             self._whenTaken()
             return False
