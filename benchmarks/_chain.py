@@ -13,7 +13,7 @@ import asyncio
 from time import perf_counter
 
 from .harness import CHUNK, fresh_scheduler, gc_paused, watchdog
-from .pipeline_batch import _a_sink, _a_source, _a_stage, axon_classes, check
+from .pipeline_batch import _a_sink, _a_source, _a_stage, axon_classes, check, run_asyncio_pipeline
 
 __all__ = ["build_axon_chain", "run_axon_chain", "run_axon_chain_beside", "quiet_sink_class",
            "asyncio_chain", "run_asyncio_chain"]
@@ -102,23 +102,8 @@ def run_axon_chain_beside(sched, n: int, stages: int) -> float:
 
 
 async def asyncio_chain(n: int, stages: int) -> float:
-    """pipeline-batch's ``run_asyncio_pipeline`` with ``stages`` stages (inside a running loop)."""
-    qs: list[asyncio.Queue] = [asyncio.Queue() for _ in range(stages + 1)]
-    loop = asyncio.get_running_loop()
-    tasks = [loop.create_task(_a_stage(qs[i], qs[i + 1])) for i in range(stages)]
-    tasks.append(loop.create_task(_a_source(qs[0], n)))
-    sink_task = loop.create_task(_a_sink(qs[-1], n))
-    with watchdog(lambda: loop.call_soon_threadsafe(sink_task.cancel)):
-        start = perf_counter()
-        try:
-            finished, count, last = await sink_task
-        except asyncio.CancelledError:
-            finished, count, last = None, None, None
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    check("asyncio", n, count, last)
-    return finished - start
+    """pipeline-batch's asyncio pipeline with ``stages`` stages (inside a running loop)."""
+    return await run_asyncio_pipeline(n, _a_source, _a_stage, _a_sink, stages)
 
 
 def run_asyncio_chain(n: int, stages: int, loop: asyncio.AbstractEventLoop | None = None) -> float:

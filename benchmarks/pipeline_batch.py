@@ -190,11 +190,11 @@ async def _a_sink(q: asyncio.Queue, n: int):
     return perf_counter(), count, last
 
 
-async def run_asyncio_pipeline(n: int, source, stage, sink) -> float:
-    """Build source -> STAGES x stage -> sink on queues, time it, check it, tidy up."""
-    qs = [asyncio.Queue() for _ in range(STAGES + 1)]
+async def run_asyncio_pipeline(n: int, source, stage, sink, stages: int = STAGES) -> float:
+    """Build source -> ``stages`` x stage -> sink on queues, time it, check it, tidy up."""
+    qs = [asyncio.Queue() for _ in range(stages + 1)]
     loop = asyncio.get_running_loop()
-    tasks = [loop.create_task(stage(qs[i], qs[i + 1])) for i in range(STAGES)]
+    tasks = [loop.create_task(stage(qs[i], qs[i + 1])) for i in range(stages)]
     tasks.append(loop.create_task(source(qs[0], n)))
     sink_task = loop.create_task(sink(qs[-1], n))
     with watchdog(lambda: loop.call_soon_threadsafe(sink_task.cancel)):
