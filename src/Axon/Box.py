@@ -246,7 +246,7 @@ class postbox:
 
         What every component's ``__init__`` does for its declared boxes: the
         same fields as ``__init__`` sets in its common case, stored without
-        its call and branches (4.9 -> 4.4 us a component created).
+        its call and branches (4.84 -> 4.62 us a component created).
         """
         wakes = owner._runstate if isInbox else NOBODY
         new = cls.__new__
@@ -360,7 +360,14 @@ class postbox:
         wakes the sink's owner.
         """
         sink = self.sink
-        sink._store(message)
+        q = sink.q
+        if q.__class__ is deque:
+            # A plain inbox: what _store does, without its two calls (an
+            # append to a linked box: 135 -> 87 ns; each chunk a connection
+            # reads goes this way to its protocol).
+            q.append(message)
+        else:
+            sink._store(message)
         if sink.wakes.paused:
             sink.wakes.wake()
 

@@ -320,6 +320,31 @@ def test_demo_with_its_page_port_in_use_exits_1_saying_so(
     assert "Address already in use" in captured.err
 
 
+def test_ctrl_c_ends_the_demo_early_with_the_summary_and_status_0() -> None:
+    child = subprocess.Popen([sys.executable, "-m", "Kamaelia.cli", "demo", "--seconds", "60"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        seen = []
+        for line in child.stdout:                   # until the first client is in
+            seen.append(line)
+            if " joins " in line:
+                break
+        child.send_signal(signal.SIGINT)
+        rest, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    lines = [line for line in (*seen, *rest.splitlines()) if line.strip()]
+    assert (child.returncode, err) == (0, "")
+    assert "(cut short)" in lines and lines[-1].startswith("Summary: ")
+    assert re.search(r"\d+ clients joined and \d+ left", lines[-1])
+    leaves = [line for line in lines if " leaves" in line]
+    joins = [line for line in lines if " joins " in line]
+    assert joins and len(leaves) == len(joins)      # everyone who came has left
+
+
 # -- kamaelia examples ---------------------------------------------------
 
 def _exampleFiles() -> dict[str, Path]:
